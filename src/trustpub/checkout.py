@@ -1,0 +1,135 @@
+"""Local checkouts: find workflow files, read them exactly, write them back atomically."""
+
+from __future__ import annotations
+
+import configparser
+import os
+import re
+import stat
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+WORKFLOW_SUFFIXES = (".yml", ".yaml")
+_GITHUB_REMOTE = re.compile(
+    r"(?:github\.com[:/])(?P<owner>[A-Za-z0-9_.-]+)/(?P<repo>[A-Za-z0-9_.-]+?)(?:\.git)?/?$"
+)
+
+
+class CheckoutError(Exception):
+    """A file trustpub cannot read or write, with what to do about it."""
+
+
+@dataclass(frozen=True)
+class WorkflowFile:
+    path: Path  # absolute
+    relative: str  # POSIX path inside the repository
+    text: str
+    raw: bytes  # the exact bytes read, to detect a change on disk before writing
+
+
+def is_checkout(path: Path) -> bool:
+    return (path / ".git").exists() or (path / ".github" / "workflows").is_dir()
+
+
+def workflow_paths(root: Path) -> list[Path]:
+    """Workflow files GitHub would run, plus composite actions, sorted."""
+    found: list[Path] = []
+    workflows = root / ".github" / "workflows"
+    if workflows.is_dir():
+        found.extend(p for p in workflows.iterdir() if p.name.endswith(WORKFLOW_SUFFIXES))
+    actions = root / ".github" / "actions"
+    if actions.is_dir() and not actions.is_symlink():
+        found.extend(
+            p for p in actions.rglob("action.y*ml") if p.name in ("action.yml", "action.yaml")
+        )
+    found.extend(p for p in (root / "action.yml", root / "action.yaml") if p.exists())
+    return sorted(found)
+
+
+def read_workflow(root: Path, path: Path) -> WorkflowFile:
+    """Read a workflow file exactly (BOM and line endings kept), refusing unsafe ones."""
+    relative = _relative(root, path)
+    if path.is_symlink() and not _inside(root, path.resolve()):
+        raise CheckoutError(f"{relative}: a symlink pointing outside the repository; not followed")
+    if path.is_dir():
+        raise CheckoutError(f"{relative}: a directory, not a workflow file")
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise CheckoutError(f"{relative}: the file disappeared while it was being read") from None
+    except OSError as error:
+        raise CheckoutError(f"{relative}: cannot be read ({error.strerror})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise CheckoutError(
+            f"{relative}:{line}: not valid UTF-8 (byte 0x{raw[error.start]:02x}); "
+            "GitHub reads workflows as UTF-8: re-save the file as UTF-8"
+        ) from None
+    return WorkflowFile(path, relative, text, raw)
+
+
+def write_atomically(file: WorkflowFile, text: str) -> None:
+    """Replace the file's contents, keeping its mode; refuse if it changed since it was read."""
+    try:
+        current = file.path.read_bytes()
+    except OSError as error:
+        raise CheckoutError(f"{file.relative}: cannot be re-read ({error.strerror})") from None
+    if current != file.raw:
+        raise CheckoutError(
+            f"{file.relative}: changed on disk since trustpub read it; not written. Run again"
+        )
+    target = file.path.resolve()
+    mode = stat.S_IMODE(target.stat().st_mode)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise CheckoutError(f"{file.relative}: cannot be written ({error.strerror})") from None
+
+
+def github_repository(root: Path) -> str | None:
+    """OWNER/REPO of the checkout's `origin` remote on github.com, if there is one."""
+    config_path = _git_dir(root) / "config"
+    parser = configparser.RawConfigParser(strict=False)
+    try:
+        parser.read(config_path, encoding="utf-8")
+    except (configparser.Error, OSError, UnicodeDecodeError):
+        return None
+    section = 'remote "origin"'
+    if not parser.has_option(section, "url"):
+        return None
+    found = _GITHUB_REMOTE.search(parser.get(section, "url").strip())
+    return f"{found['owner']}/{found['repo']}" if found else None
+
+
+def _git_dir(root: Path) -> Path:
+    git = root / ".git"
+    if git.is_file():  # a worktree or submodule: "gitdir: <path>"
+        text = git.read_text(encoding="utf-8", errors="replace").strip()
+        if text.startswith("gitdir:"):
+            return (root / text.removeprefix("gitdir:").strip()).resolve()
+    return git
+
+
+def _relative(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _inside(root: Path, path: Path) -> bool:
+    try:
+        path.relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,1 @@
+"""Sources of repositories, the runner, and the sinks that write results."""

@@ -1,0 +1,1 @@
+"""What the user is told: diffs, publishers to register, obsolete secrets, skips."""

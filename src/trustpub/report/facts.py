@@ -1,0 +1,101 @@
+"""The facts every report format shares: diffs, registration links, advice."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from trustpub.repository import RepositoryResult
+from trustpub.rewrite.result import RewriteResult, TrustedPublisher
+
+INDEX_HOSTS = {"pypi": "pypi.org", "testpypi": "test.pypi.org"}
+INDEX_NAMES = {"pypi": "PyPI", "testpypi": "TestPyPI"}
+OWNER_PLACEHOLDER = "<owner>"
+REPOSITORY_PLACEHOLDER = "<repository>"
+
+PITFALLS = (
+    "The project name, workflow file name and environment name must match what you register, "
+    "exactly (environment names are compared case-insensitively).",
+    "Renaming the workflow file, or moving the publish job to another file, breaks publishing "
+    "until the trusted publisher on PyPI is updated.",
+    "TestPyPI is a separate service with a separate account: register its publisher there too.",
+    "A pending publisher (for a project not yet on PyPI) does not reserve the name.",
+    "PyPI allows at most 100 publisher registrations per user per 24 hours.",
+)
+SECRET_ADVICE = (
+    "Delete these secrets and revoke the tokens on PyPI only after the first successful trusted "
+    "publish: while a secret still exists nothing changes, and an emptied secret silently "
+    "switches pypa/gh-action-pypi-publish to trusted publishing."
+)
+
+
+@dataclass(frozen=True)
+class Registration:
+    publisher: TrustedPublisher
+    owner: str
+    repository: str
+
+    @property
+    def index_name(self) -> str:
+        return INDEX_NAMES[self.publisher.index]
+
+    @property
+    def existing_project_url(self) -> str:
+        host = INDEX_HOSTS[self.publisher.index]
+        query = {
+            "provider": "github",
+            "owner": self.owner,
+            "repository": self.repository,
+            "workflow_filename": self.publisher.workflow,
+        }
+        if self.publisher.environment:
+            query["environment"] = self.publisher.environment
+        return f"https://{host}/manage/project/{self.publisher.project}/settings/publishing/?" + (
+            urlencode(query)
+        )
+
+    @property
+    def pending_publisher_url(self) -> str:
+        return f"https://{INDEX_HOSTS[self.publisher.index]}/manage/account/publishing/"
+
+
+def registrations(repo: RepositoryResult, github: str | None) -> list[Registration]:
+    owner, _, name = (github or "").partition("/")
+    seen: set[tuple[str, str, str, str | None]] = set()
+    found: list[Registration] = []
+    for file in repo.files:
+        if not file.changed:
+            continue
+        for publisher in file.publishers:
+            key = (publisher.index, publisher.project, publisher.workflow, publisher.environment)
+            if key not in seen:
+                seen.add(key)
+                found.append(
+                    Registration(
+                        publisher, owner or OWNER_PLACEHOLDER, name or REPOSITORY_PLACEHOLDER
+                    )
+                )
+    return found
+
+
+def unified_diff(file: RewriteResult) -> str:
+    """The file's diff (empty when nothing changed), keeping its own line endings visible."""
+    if not file.changed:
+        return ""
+    lines = difflib.unified_diff(
+        file.original.splitlines(keepends=True),
+        file.text.splitlines(keepends=True),
+        f"a/{file.path}",
+        f"b/{file.path}",
+    )
+    return "".join(
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+    )
+
+
+def testpypi_install(project: str, version: str | None) -> str:
+    return (
+        "pip install --index-url https://test.pypi.org/simple/ "
+        f"--extra-index-url https://pypi.org/simple/ {project}=={version or '<version>'}"
+    )

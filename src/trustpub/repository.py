@@ -1,0 +1,154 @@
+"""One repository's migration: every workflow file through the engine, one outcome. Pure."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from trustpub.project import (
+    FileReader,
+    ProjectName,
+    ProjectNameProblem,
+    find_project_name,
+    project_name_from_option,
+    project_name_from_url,
+)
+from trustpub.rewrite.document import load_data
+from trustpub.rewrite.engine import rewrite_workflow
+from trustpub.rewrite.expressions import referenced_secrets
+from trustpub.rewrite.result import Options, RewriteResult, SecretUse, Status
+
+
+class Outcome(enum.Enum):
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+    MIGRATED = "migrated"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class ObsoleteSecret:
+    """A secret only the removed lines used: delete it after the first trusted publish."""
+
+    name: str
+    uses: tuple[tuple[str, SecretUse], ...]  # (workflow path, where it was used)
+
+
+@dataclass(frozen=True)
+class RepositoryResult:
+    name: str
+    files: tuple[RewriteResult, ...]
+    obsolete_secrets: tuple[ObsoleteSecret, ...] = ()
+    error: str | None = None  # the repository could not be processed at all
+
+    @property
+    def outcome(self) -> Outcome:
+        statuses = {f.status for f in self.files}
+        if self.error or Status.FAILED in statuses:
+            return Outcome.FAILED
+        for status, outcome in (
+            (Status.CHANGED, Outcome.CHANGED),
+            (Status.SKIPPED, Outcome.SKIPPED),
+            (Status.MIGRATED, Outcome.MIGRATED),
+        ):
+            if status in statuses:
+                return outcome
+        return Outcome.UNCHANGED
+
+    @property
+    def changed_files(self) -> tuple[RewriteResult, ...]:
+        return tuple(f for f in self.files if f.changed)
+
+    @property
+    def token_publishing_remains(self) -> bool:
+        """True when a token upload is still there (to migrate, or skipped with a reason)."""
+        return any(f.changed or f.status is Status.SKIPPED for f in self.files)
+
+
+def migrate_repository(
+    name: str,
+    workflows: Mapping[str, str],
+    read: FileReader,
+    options: Options | None = None,
+    project: str | None = None,
+) -> RepositoryResult:
+    """Run the engine over a repository's workflow files (path -> text)."""
+    lookup = ProjectLookupCache(read, workflows.values(), project)
+    results = tuple(
+        rewrite_workflow(text, path, lookup, options) for path, text in sorted(workflows.items())
+    )
+    return RepositoryResult(name, results, obsolete_secrets(results))
+
+
+class ProjectLookupCache:
+    """Project names by directory: --project, then the packaging files, then workflow URLs."""
+
+    def __init__(self, read: FileReader, texts: Iterable[str], override: str | None) -> None:
+        self._read = read
+        self._texts = list(texts)
+        self._override = override
+        self._found: dict[str, ProjectName | ProjectNameProblem] = {}
+
+    def __call__(self, directory: str) -> ProjectName | ProjectNameProblem:
+        if directory not in self._found:
+            self._found[directory] = self._find(directory)
+        return self._found[directory]
+
+    def _find(self, directory: str) -> ProjectName | ProjectNameProblem:
+        if self._override:
+            return project_name_from_option(self._override)
+        found = find_project_name(self._read, directory)
+        if isinstance(found, ProjectName):
+            return found
+        for text in self._texts:
+            name = project_name_from_url(text)
+            if name:
+                return ProjectName(name, "an existing PyPI project URL in the workflow")
+        return found
+
+
+def obsolete_secrets(results: Iterable[RewriteResult]) -> tuple[ObsoleteSecret, ...]:
+    """Secrets the removed lines referred to that no remaining workflow line uses."""
+    results = list(results)
+    still_used: set[str] = set()
+    for result in results:
+        still_used |= _secrets_in(result)
+    uses: dict[str, list[tuple[str, SecretUse]]] = {}
+    for result in results:
+        if not result.changed:
+            continue
+        for use in result.secret_uses:
+            uses.setdefault(use.name, []).append((result.path, use))
+    return tuple(
+        ObsoleteSecret(name, tuple(where))
+        for name, where in sorted(uses.items())
+        if name not in still_used
+    )
+
+
+def _secrets_in(result: RewriteResult) -> frozenset[str]:
+    """Secrets the final text uses; comments do not count, except in files never parsed."""
+    if "secrets" not in result.text:
+        return frozenset()
+    try:
+        data = load_data(result.text.lstrip("\ufeff"))
+    except Exception:
+        return referenced_secrets(result.text)
+    return frozenset().union(*(referenced_secrets(s) for s in _strings(data)))
+
+
+def _strings(data: Any) -> Iterable[str]:
+    stack = [data]
+    seen: set[int] = set()
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict | list) and id(item) not in seen:
+            seen.add(id(item))
+            stack.extend(item.values() if isinstance(item, dict) else item)
+            if isinstance(item, dict):
+                stack.extend(k for k in item if isinstance(k, str))

@@ -1,0 +1,1 @@
+"""The rewrite engine: pure functions from workflow text to a RewriteResult."""

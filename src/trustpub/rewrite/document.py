@@ -1,0 +1,263 @@
+"""A parsed workflow: the exact text, its YAML node tree with character positions, and its style.
+
+Edits are made to the text itself, at positions the parser reports, so every byte outside an edit
+survives. ruamel.yaml's composer gives the positions; its C parser is used where installed.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+BOM = "\ufeff"
+MAX_ALIASES = 100
+Path = tuple[str | int, ...]
+
+
+class WorkflowSyntaxError(Exception):
+    """The text is not a YAML document trustpub can edit safely."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(f"line {line}: {message}")
+        self.line = line
+        self.message = message
+
+
+def _yaml() -> YAML:
+    try:
+        return YAML(typ="safe", pure=False)
+    except Exception:  # pragma: no cover - only without the C extension
+        return YAML(typ="safe", pure=True)
+
+
+def load_data(text: str) -> Any:
+    """Plain data for the text, the way the engine and its verifier read it."""
+    return _parse(text)[1]
+
+
+def _parse(text: str) -> tuple[Node | None, Any]:
+    yaml = _yaml()
+    try:
+        node = yaml.compose(text)
+        if node is None:
+            return None, None
+        _check_aliases(node)
+        data = yaml.constructor.construct_document(node)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise WorkflowSyntaxError(line, problem) from None
+    except YAMLError as exc:
+        raise WorkflowSyntaxError(1, str(exc).strip().splitlines()[0]) from None
+    except RecursionError:
+        raise WorkflowSyntaxError(1, "the document is nested too deeply") from None
+    return node, data
+
+
+def _check_aliases(root: Node) -> None:
+    """Refuse alias-heavy documents (billion laughs) before anything walks them."""
+    seen: set[int] = set()
+    aliases = 0
+    stack: list[Node] = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                raise WorkflowSyntaxError(
+                    node.start_mark.line + 1,
+                    f"more than {MAX_ALIASES} YAML aliases; refusing a possible alias bomb",
+                )
+            continue
+        seen.add(id(node))
+        if isinstance(node, MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+
+
+@dataclass(frozen=True)
+class Style:
+    """How this file writes block collections."""
+
+    indent: int = 2  # columns a nested mapping is indented by
+    seq_offset: int = 2  # columns from a key to the dash of its block sequence
+    seq_gap: int = 1  # spaces between a dash and the item
+
+
+@dataclass
+class Document:
+    """The text of one workflow (without BOM), its nodes and its data."""
+
+    text: str
+    bom: str
+    root: Node | None
+    data: Any
+    _line_starts: list[int] = field(default_factory=list, repr=False)
+
+    @classmethod
+    def parse(cls, source: str) -> Document:
+        bom = BOM if source.startswith(BOM) else ""
+        text = source[len(bom) :]
+        if "\0" in text:
+            raise WorkflowSyntaxError(text[: text.index("\0")].count("\n") + 1, "NUL byte in file")
+        root, data = _parse(text)
+        starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        return cls(text, bom, root, data, starts)
+
+    # -- lines ---------------------------------------------------------------------------------
+
+    @property
+    def line_count(self) -> int:
+        return len(self._line_starts)
+
+    def line_of(self, index: int) -> int:
+        """0-based line number of a character offset."""
+        return bisect.bisect_right(self._line_starts, index) - 1
+
+    def line_start(self, line: int) -> int:
+        if line >= len(self._line_starts):
+            return len(self.text)
+        return self._line_starts[line]
+
+    def line_end(self, line: int) -> int:
+        """Offset just past the line's terminator (or the end of the text)."""
+        return self.line_start(line + 1)
+
+    def line_text(self, line: int) -> str:
+        return self.text[self.line_start(line) : self.line_end(line)].rstrip("\r\n")
+
+    @cached_property
+    def newline(self) -> str:
+        crlf = self.text.count("\r\n")
+        return "\r\n" if crlf and crlf * 2 >= self.text.count("\n") else "\n"
+
+    def is_blank_or_comment(self, line: int) -> bool:
+        stripped = self.line_text(line).strip()
+        return not stripped or stripped.startswith("#")
+
+    def column_of(self, index: int) -> int:
+        return index - self.line_start(self.line_of(index))
+
+    # -- nodes ---------------------------------------------------------------------------------
+
+    def node_at(self, path: Path) -> Node | None:
+        node = self.root
+        for part in path:
+            if node is None:
+                return None
+            node = child(node, part)
+        return node
+
+    def key_node(self, mapping_path: Path, key: str) -> Node | None:
+        mapping = self.node_at(mapping_path)
+        if not isinstance(mapping, MappingNode):
+            return None
+        for k, _ in mapping.value:
+            if isinstance(k, ScalarNode) and k.value == key:
+                return k
+        return None
+
+    def last_content_line(self, node: Node) -> int:
+        """The last line holding any of the node's content (not trailing blanks or comments)."""
+        if isinstance(node, MappingNode | SequenceNode) and not node.flow_style and node.value:
+            last = node.value[-1]
+            return self.last_content_line(last[1] if isinstance(last, tuple) else last)
+        end = node.end_mark.index
+        line = self.line_of(end)
+        if self.column_of(end) == 0 and end > node.start_mark.index:
+            line -= 1
+        start_line = self.line_of(node.start_mark.index)
+        while line > start_line and self.is_blank_or_comment(line):
+            line -= 1
+        return line
+
+    @cached_property
+    def shared_nodes(self) -> frozenset[int]:
+        """ids of nodes that appear more than once (anchors with aliases)."""
+        counts: Counter[int] = Counter()
+        for node in _walk(self.root):
+            counts[id(node)] += 1
+        return frozenset(k for k, v in counts.items() if v > 1)
+
+    @cached_property
+    def style(self) -> Style:
+        return _detect_style(self)
+
+
+def child(node: Node, part: str | int) -> Node | None:
+    if isinstance(part, int):
+        if isinstance(node, SequenceNode) and 0 <= part < len(node.value):
+            result: Node = node.value[part]
+            return result
+        return None
+    if isinstance(node, MappingNode):
+        for key, value in node.value:
+            if isinstance(key, ScalarNode) and key.value == part:
+                found: Node = value
+                return found
+    return None
+
+
+def _walk(root: Node | None) -> Iterator[Node]:
+    """Every node reference; an aliased node is yielded once per reference, not descended twice."""
+    if root is None:
+        return
+    seen: set[int] = set()
+    stack: list[Node] = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+
+
+def _detect_style(doc: Document) -> Style:
+    indents: Counter[int] = Counter()
+    offsets: Counter[int] = Counter()
+    gaps: Counter[int] = Counter()
+    for node in _walk(doc.root):
+        if not isinstance(node, MappingNode) or node.flow_style:
+            continue
+        for key, value in node.value:
+            key_col = doc.column_of(key.start_mark.index)
+            if isinstance(value, MappingNode) and not value.flow_style and value.value:
+                first_key = value.value[0][0]
+                if doc.line_of(first_key.start_mark.index) > doc.line_of(key.start_mark.index):
+                    indents[doc.column_of(first_key.start_mark.index) - key_col] += 1
+            elif isinstance(value, SequenceNode) and not value.flow_style and value.value:
+                dash = value.start_mark.index
+                if doc.line_of(dash) > doc.line_of(key.start_mark.index):
+                    offsets[doc.column_of(dash) - key_col] += 1
+                    item = value.value[0]
+                    gap = item.start_mark.index - dash - 1
+                    if doc.line_of(item.start_mark.index) == doc.line_of(dash) and gap > 0:
+                        gaps[gap] += 1
+    indent = _most_common(indents, 2, positive=True)
+    return Style(
+        indent=indent, seq_offset=_most_common(offsets, indent), seq_gap=_most_common(gaps, 1)
+    )
+
+
+def _most_common(counter: Counter[int], default: int, positive: bool = False) -> int:
+    for value, _ in counter.most_common():
+        if not positive or value > 0:
+            return value
+    return default

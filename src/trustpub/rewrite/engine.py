@@ -1,0 +1,316 @@
+"""The rewrite engine: one workflow's text in, a RewriteResult out. No I/O."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from trustpub.project import ProjectName, ProjectNameProblem
+from trustpub.rewrite.document import Document, WorkflowSyntaxError
+from trustpub.rewrite.edits import Patch, UnsupportedEdit
+from trustpub.rewrite.expressions import referenced_secrets
+from trustpub.rewrite.indexes import IndexKind
+from trustpub.rewrite.result import (
+    Failure,
+    Options,
+    ProjectLookup,
+    ResultBuilder,
+    RewriteResult,
+    Status,
+    TrustedPublisher,
+)
+from trustpub.rewrite.rules import environment, permissions, pypa_action
+from trustpub.rewrite.rules.base import StepPlan, StepRule
+from trustpub.rewrite.verify import verify
+from trustpub.rewrite.workflow import Job, Workflow
+
+STEP_RULES: list[StepRule] = [pypa_action.plan]
+
+# Text that any upload trustpub knows must contain; files without it are never parsed.
+_MAY_PUBLISH = re.compile(r"publish|upload|twine|pypi", re.IGNORECASE)
+_TOKEN_SECRET = re.compile(r"pypi|twine|token", re.IGNORECASE)
+
+
+def may_publish(text: str) -> bool:
+    """Cheap pre-filter: False means the text cannot contain an upload trustpub handles."""
+    return _MAY_PUBLISH.search(text) is not None
+
+
+def rewrite_workflow(
+    text: str, path: str, lookup: ProjectLookup, options: Options | None = None
+) -> RewriteResult:
+    """Migrate one workflow (or composite action) file's text to trusted publishing."""
+    options = options or Options()
+    if not text.strip(" \t\r\n\ufeff"):
+        failure = Failure(1, "the file is empty; GitHub rejects an empty workflow file too")
+        return RewriteResult(path, text, text, Status.FAILED, failure=failure)
+    if not may_publish(text):
+        return RewriteResult(path, text, text, Status.UNCHANGED)
+    try:
+        doc = Document.parse(text)
+    except WorkflowSyntaxError as error:
+        return RewriteResult(
+            path, text, text, Status.FAILED, failure=Failure(error.line, error.message)
+        )
+    if not isinstance(doc.data, dict):
+        kind = type(doc.data).__name__ if doc.data is not None else "empty"
+        failure = Failure(1, f"a workflow must be a mapping of keys, but this document is {kind}")
+        return RewriteResult(path, text, text, Status.FAILED, failure=failure)
+    return _Migration(Workflow(doc, PurePosixPath(path).name), lookup, options).run(path, text)
+
+
+@dataclass
+class _Migration:
+    workflow: Workflow
+    lookup: ProjectLookup
+    options: Options
+
+    def __post_init__(self) -> None:
+        self.patch = Patch(self.workflow.doc)
+        self.result = ResultBuilder()
+        self.publishing = False  # any publish step at all
+
+    def run(self, path: str, original: str) -> RewriteResult:
+        workflow = self.workflow
+        jobs = workflow.data.get("jobs")
+        if "jobs" in workflow.data and not isinstance(jobs, dict):
+            return self._failed(path, original, Failure(1, "`jobs:` must be a mapping of job ids"))
+        if workflow.file_opted_out():
+            return self._finish(path, original, opted_out=True)
+        composite = workflow.composite_action()
+        if composite is not None:
+            self._composite(composite)
+        for job in workflow.jobs():
+            self._job(job)
+        return self._finish(path, original)
+
+    # -- per job -------------------------------------------------------------------------------
+
+    def _job(self, job: Job) -> None:
+        if job.calls_reusable_workflow:
+            self._reusable_call(job)
+            return
+        plans = [
+            plan
+            for step in job.steps()
+            for rule in STEP_RULES
+            if (plan := rule(self.workflow, job, step))
+        ]
+        if not plans:
+            return
+        self.publishing = True
+        has_id_token = permissions.job_has_id_token(self.workflow, job)
+        if not any(p.uses_token for p in plans) and has_id_token:
+            self.result.migrated_jobs.add(job.id)
+            return
+        blocker = self._blocker(job, plans)
+        if blocker is not None:
+            reason, advice = blocker
+            self.result.skip(job.id, job.line, reason, advice)
+            return
+        for plan in plans:
+            if plan.problem:
+                self.result.skip(job.id, plan.step.line, plan.problem, plan.advice)
+        ready = [p for p in plans if not p.problem]
+        if ready:
+            self._migrate(job, ready)
+
+    def _composite(self, runs: Job) -> None:
+        for step in runs.steps():
+            for rule in STEP_RULES:
+                plan = rule(self.workflow, runs, step)
+                if plan is not None and plan.uses_token:
+                    self.publishing = True
+                    self.result.skip(
+                        None,
+                        step.line,
+                        "this composite action publishes to PyPI; trusted publishing does not work "
+                        "from inside a composite action",
+                        "move the publish step into a job of the workflow that uses this action",
+                    )
+
+    def _blocker(self, job: Job, plans: list[StepPlan]) -> tuple[str, str] | None:
+        """Why this whole job must be left alone, with what to do instead."""
+        workflow = self.workflow
+        pypa = any(p.is_pypa_action for p in plans)
+        if workflow.job_opted_out(job):
+            return "opted out with `# trustpub: ignore`", ""
+        if self.options.github_enterprise:
+            return (
+                "PyPI accepts trusted-publishing tokens only from github.com, "
+                "not from GitHub Enterprise Server",
+                "keep the token, or publish from a github.com repository",
+            )
+        if "workflow_call" in workflow.triggers:
+            return (
+                "this is a reusable workflow (`on: workflow_call`); PyPI trusted publishing "
+                "does not support publishing from inside a reusable workflow",
+                "move the publish job into the top-level workflow that calls this one, "
+                "and register that file as the trusted publisher",
+            )
+        if "pull_request_target" in workflow.triggers:
+            return (
+                "the workflow runs on `pull_request_target`, which PyPI rejects for trusted "
+                "publishing and which must never get `id-token: write`",
+                "publish from a workflow triggered by a release, a tag push or workflow_dispatch",
+            )
+        if pypa and job.container:
+            return (
+                "the job runs in a `container:`, where pypa/gh-action-pypi-publish does not work",
+                "publish from a separate job without `container:` that downloads the built dists",
+            )
+        label = job.non_linux_runner() if pypa else None
+        if label is not None:
+            return (
+                f"the job runs on {label!r}; pypa/gh-action-pypi-publish only runs on Linux",
+                "publish from a separate ubuntu-latest job that downloads the built dists",
+            )
+        return None
+
+    def _migrate(self, job: Job, plans: list[StepPlan]) -> None:
+        kinds = {p.target.kind for p in plans}
+        if len(kinds) > 1 or len(plans) > 1:
+            where = " and ".join(sorted(k.value for k in kinds))
+            self.result.skip(
+                job.id,
+                job.line,
+                f"the job uploads {len(plans)} times ({where}); trusted publishing needs one "
+                "upload per job, each with its own environment",
+                "split it into one publish job per index (see the Python Packaging Guide)",
+            )
+            return
+        plan = plans[0]
+        project = self._project(plan)
+        if isinstance(project, ProjectNameProblem):
+            self.result.skip(job.id, job.line, project.message, "pass --project NAME")
+            return
+        job_patch = Patch(self.workflow.doc)
+        try:
+            descriptions = self._edit_job(job_patch, job, plan, project)
+        except UnsupportedEdit as error:
+            self.result.skip(job.id, job.line, f"trustpub cannot edit this job safely: {error}", "")
+            return
+        self.patch.edits.extend(job_patch.edits)
+        self.patch.data_ops.extend(job_patch.data_ops)
+        for description in descriptions:
+            self.result.change(job.id, plan.step.line, description)
+        self.result.removed_secrets(job.id, plan.step.line, plan.secrets)
+
+    def _edit_job(self, patch: Patch, job: Job, plan: StepPlan, project: ProjectName) -> list[str]:
+        descriptions = plan.edit(patch) if plan.edit else []
+        kind = plan.target.kind
+        new_entries: dict[str, Any] = {}
+        env_name = environment.existing_environment(job)
+        if env_name is None:
+            new_entries["environment"] = environment.new_environment(
+                kind, project.normalized, self.options
+            )
+            env_name = environment.environment_name(kind, self.options)
+            descriptions.append(f"added `environment: {env_name}`")
+        else:
+            self.result.note(job.id, job.line, f"kept the job's existing environment {env_name!r}")
+        if "permissions" in job.data:
+            changed = permissions.edit_job_permissions(patch, job)
+            if changed:
+                descriptions.append(changed)
+        else:
+            block = permissions.new_job_permissions(self.workflow, job)
+            if block is not None:
+                new_entries["permissions"] = block
+                descriptions.append("added job-level `permissions` with `id-token: write`")
+        if new_entries:
+            patch.insert_entries(job.path, new_entries, after=_anchor_key(job))
+        self.result.publishers.append(
+            TrustedPublisher(
+                index="testpypi" if kind is IndexKind.TESTPYPI else "pypi",
+                project=project.name,
+                workflow=self.workflow.filename,
+                environment=env_name,
+                job=job.id,
+                project_source=project.source,
+            )
+        )
+        return descriptions
+
+    def _project(self, plan: StepPlan) -> ProjectName | ProjectNameProblem:
+        directory = _project_directory(plan.packages_dir)
+        return self.lookup(directory)
+
+    def _reusable_call(self, job: Job) -> None:
+        passed = job.data.get("secrets")
+        names = referenced_secrets(str(passed)) if isinstance(passed, dict) else frozenset()
+        if passed == "inherit" or any(_TOKEN_SECRET.search(n) for n in names):
+            self.result.note(
+                job.id,
+                job.line,
+                f"calls the reusable workflow {job.data['uses']!r} and passes it secrets; if that "
+                "workflow publishes to PyPI, migrate it there (PyPI does not support trusted "
+                "publishing from reusable workflows: keep the publish job in the top-level "
+                "workflow)",
+            )
+
+    # -- result --------------------------------------------------------------------------------
+
+    def _finish(self, path: str, original: str, opted_out: bool = False) -> RewriteResult:
+        doc = self.workflow.doc
+        if opted_out:
+            self.result.skip(None, 1, "opted out with `# trustpub: ignore` at the top of the file")
+            return self._result(path, original, original, Status.SKIPPED)
+        if not self.patch:
+            status = self._status_without_changes()
+            return self._result(path, original, original, status)
+        try:
+            new_text = self.patch.apply()
+            verify(new_text, self.patch.expected_data())
+        except (UnsupportedEdit, WorkflowSyntaxError) as error:
+            message = (
+                f"the rewritten workflow did not check out ({error}); nothing was changed. "
+                "Please report this file to trustpub"
+            )
+            return self._failed(path, original, Failure(1, message))
+        return self._result(path, original, doc.bom + new_text, Status.CHANGED)
+
+    def _status_without_changes(self) -> Status:
+        if self.result.skips:
+            return Status.SKIPPED
+        if self.result.migrated_jobs:
+            return Status.MIGRATED
+        return Status.UNCHANGED
+
+    def _result(self, path: str, original: str, text: str, status: Status) -> RewriteResult:
+        r = self.result
+        return RewriteResult(
+            path=path,
+            original=original,
+            text=text,
+            status=status,
+            changes=tuple(r.changes),
+            notes=tuple(r.notes),
+            skips=tuple(r.skips),
+            removed_secrets=frozenset(u.name for u in r.secret_uses),
+            secret_uses=tuple(r.secret_uses),
+            publishers=tuple(r.publishers),
+        )
+
+    def _failed(self, path: str, original: str, failure: Failure) -> RewriteResult:
+        return RewriteResult(path, original, original, Status.FAILED, failure=failure)
+
+
+def _anchor_key(job: Job) -> str | None:
+    """The key new job-level entries go after: `runs-on`, else the key before `steps`."""
+    keys = list(job.data)
+    if "runs-on" in keys:
+        return "runs-on"
+    if "steps" in keys and keys.index("steps") > 0:
+        return keys[keys.index("steps") - 1]
+    return None
+
+
+def _project_directory(packages_dir: str) -> str:
+    """`pkg/dist` -> `pkg`: the directory whose project a publish step uploads."""
+    parts = [p for p in PurePosixPath(packages_dir.strip()).parts if p not in (".", "/")]
+    if len(parts) > 1 and "${{" not in packages_dir:
+        return "/".join(parts[:-1])
+    return ""

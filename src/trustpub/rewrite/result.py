@@ -1,0 +1,127 @@
+"""What the engine returns: the new text and everything the user must be told about it."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from trustpub.project import ProjectName, ProjectNameProblem
+
+ProjectLookup = Callable[[str], "ProjectName | ProjectNameProblem"]
+
+
+class Status(enum.Enum):
+    CHANGED = "changed"  # the text was rewritten
+    UNCHANGED = "unchanged"  # nothing publishes to PyPI here
+    MIGRATED = "migrated"  # it already publishes with trusted publishing
+    SKIPPED = "skipped"  # it publishes with a token, but trustpub left it alone (see skips)
+    FAILED = "failed"  # the file could not be read or rewritten safely
+
+
+@dataclass(frozen=True)
+class Options:
+    """Choices the user makes; the defaults are the recommended migration."""
+
+    pypi_environment: str = "pypi"
+    testpypi_environment: str = "testpypi"
+    keep_build_in_job: bool = False
+    add_testpypi: bool = False
+    gate_pypi_on_testpypi: bool = False
+    github_enterprise: bool = False
+
+
+@dataclass(frozen=True)
+class Change:
+    job: str
+    line: int  # 1-based, in the original text
+    description: str
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A publish step (or job, or file) left alone on purpose, and what to do instead."""
+
+    job: str | None
+    line: int
+    reason: str
+    advice: str = ""
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something the user should know about a change that was made."""
+
+    job: str | None
+    line: int
+    message: str
+
+
+@dataclass(frozen=True)
+class TrustedPublisher:
+    """One registration to make on PyPI or TestPyPI before the migrated workflow runs."""
+
+    index: str  # "pypi" or "testpypi"
+    project: str
+    workflow: str  # the workflow file name that defines the publish job
+    environment: str | None
+    job: str
+    project_source: str
+
+
+@dataclass(frozen=True)
+class SecretUse:
+    """A secret that a removed line referred to, and where."""
+
+    name: str
+    job: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Failure:
+    line: int
+    message: str
+
+
+@dataclass(frozen=True)
+class RewriteResult:
+    path: str
+    original: str
+    text: str
+    status: Status
+    changes: tuple[Change, ...] = ()
+    notes: tuple[Note, ...] = ()
+    skips: tuple[Skip, ...] = ()
+    removed_secrets: frozenset[str] = frozenset()
+    publishers: tuple[TrustedPublisher, ...] = ()
+    failure: Failure | None = None
+    secret_uses: tuple[SecretUse, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        return self.text != self.original
+
+
+@dataclass
+class ResultBuilder:
+    """Collects findings while the rules run."""
+
+    changes: list[Change] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    skips: list[Skip] = field(default_factory=list)
+    secret_uses: list[SecretUse] = field(default_factory=list)
+    publishers: list[TrustedPublisher] = field(default_factory=list)
+    migrated_jobs: set[str] = field(default_factory=set)
+
+    def change(self, job: str, line: int, description: str) -> None:
+        self.changes.append(Change(job, line, description))
+
+    def note(self, job: str | None, line: int, message: str) -> None:
+        self.notes.append(Note(job, line, message))
+
+    def removed_secrets(self, job: str, line: int, names: frozenset[str]) -> None:
+        self.secret_uses.extend(SecretUse(name, job, line) for name in sorted(names))
+
+    def skip(self, job: str | None, line: int, reason: str, advice: str = "") -> None:
+        self.skips.append(Skip(job, line, reason, advice))

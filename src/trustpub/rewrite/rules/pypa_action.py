@@ -1,0 +1,82 @@
+"""Rule: `pypa/gh-action-pypi-publish` steps lose their token inputs."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from trustpub.rewrite.edits import Patch
+from trustpub.rewrite.expressions import has_computed_secret, referenced_secrets
+from trustpub.rewrite.indexes import classify_url
+from trustpub.rewrite.rules.base import StepPlan
+from trustpub.rewrite.workflow import Job, Step, Workflow
+
+PYPA_ACTION = "pypa/gh-action-pypi-publish"
+TOKEN_INPUTS = ("password", "user", "username")
+KEBAB_NAMES = {
+    "repository_url": "repository-url",
+    "packages_dir": "packages-dir",
+    "verify_metadata": "verify-metadata",
+    "skip_existing": "skip-existing",
+    "print_hash": "print-hash",
+}
+
+
+def plan(workflow: Workflow, job: Job, step: Step) -> StepPlan | None:
+    if step.action != PYPA_ACTION:
+        return None
+    inputs = step.with_
+    url = inputs.get("repository-url", inputs.get("repository_url", ""))
+    target = classify_url(str(url) if url is not None else "")
+    password = inputs.get("password")
+    uses_token = password not in (None, "")
+    token_text = " ".join(str(inputs[k]) for k in TOKEN_INPUTS if k in inputs)
+    packages_dir = str(inputs.get("packages-dir", inputs.get("packages_dir", "dist")))
+    found = StepPlan(step, "pypa-action", target, uses_token, packages_dir=packages_dir)
+    if not target.migratable:
+        return replace(found, problem=target.why_not())
+    if has_computed_secret(token_text):
+        return replace(
+            found,
+            problem="the token's secret name is computed at run time, so trustpub cannot tell "
+            "which secret it removes",
+            advice="migrate this step by hand: remove `password`, then delete the secrets",
+        )
+    if uses_token and "secrets." not in str(password) and "secrets[" not in str(password):
+        return replace(
+            found,
+            problem=f"the token comes from {str(password)!r}, not from a repository secret, so "
+            "trustpub cannot prove it is a PyPI token it may remove",
+            advice="check where that value comes from; if it is a PyPI token, remove `password`",
+        )
+    renames = {old: new for old, new in KEBAB_NAMES.items() if old in inputs}
+    removals = [k for k in TOKEN_INPUTS if k in inputs]
+    if not removals and not renames:
+        return found
+    return replace(
+        found,
+        secrets=referenced_secrets(token_text),
+        edit=lambda patch: _edit(patch, step, inputs, removals, renames),
+    )
+
+
+def _edit(
+    patch: Patch, step: Step, inputs: dict[str, Any], removals: list[str], renames: dict[str, str]
+) -> list[str]:
+    with_path = (*step.path, "with")
+    done: list[str] = []
+    dropped = set(removals) | {old for old, new in renames.items() if new in inputs}
+    if dropped == set(inputs):
+        patch.remove_entry(step.path, "with")
+        return [f"removed `with:` ({', '.join(sorted(dropped))})"]
+    for key in removals:
+        patch.remove_entry(with_path, key)
+        done.append(f"removed input `{key}`")
+    for old, new in renames.items():
+        if new in inputs:
+            patch.remove_entry(with_path, old)
+            done.append(f"removed `{old}` (`{new}` is set and wins)")
+        else:
+            patch.rename_key(with_path, old, new)
+            done.append(f"renamed `{old}` to `{new}`")
+    return done
