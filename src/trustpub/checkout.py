@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import configparser
 import os
 import re
 import stat
@@ -11,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 WORKFLOW_SUFFIXES = (".yml", ".yaml")
+_ORIGIN_SECTION = re.compile(r'\[\s*remote\s+"origin"\s*\]', re.IGNORECASE)
 _GITHUB_REMOTE = re.compile(
     r"(?:github\.com[:/])(?P<owner>[A-Za-z0-9_.-]+)/(?P<repo>[A-Za-z0-9_.-]+?)(?:\.git)?/?$"
 )
@@ -35,29 +35,31 @@ def is_checkout(path: Path) -> bool:
 def workflow_paths(root: Path) -> list[Path]:
     """Workflow files GitHub would run, plus composite actions, sorted."""
     found: list[Path] = []
-    workflows = root / ".github" / "workflows"
-    if workflows.is_dir():
-        found.extend(p for p in workflows.iterdir() if p.name.endswith(WORKFLOW_SUFFIXES))
+    try:
+        with os.scandir(root / ".github" / "workflows") as entries:
+            found.extend(Path(e.path) for e in entries if e.name.endswith(WORKFLOW_SUFFIXES))
+    except (FileNotFoundError, NotADirectoryError):
+        pass
     actions = root / ".github" / "actions"
-    if actions.is_dir() and not actions.is_symlink():
+    if os.path.isdir(actions) and not os.path.islink(actions):
         found.extend(
             p for p in actions.rglob("action.y*ml") if p.name in ("action.yml", "action.yaml")
         )
-    found.extend(p for p in (root / "action.yml", root / "action.yaml") if p.exists())
+    found.extend(p for p in (root / "action.yml", root / "action.yaml") if os.path.exists(p))
     return sorted(found)
 
 
 def read_workflow(root: Path, path: Path) -> WorkflowFile:
     """Read a workflow file exactly (BOM and line endings kept), refusing unsafe ones."""
     relative = _relative(root, path)
-    if path.is_symlink() and not _inside(root, path.resolve()):
+    if _through_symlink(root, path) and not _inside(root, path.resolve()):
         raise CheckoutError(f"{relative}: a symlink pointing outside the repository; not followed")
-    if path.is_dir():
-        raise CheckoutError(f"{relative}: a directory, not a workflow file")
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise CheckoutError(f"{relative}: the file disappeared while it was being read") from None
+    except IsADirectoryError:
+        raise CheckoutError(f"{relative}: a directory, not a workflow file") from None
     except OSError as error:
         raise CheckoutError(f"{relative}: cannot be read ({error.strerror})") from None
     try:
@@ -98,17 +100,27 @@ def write_atomically(file: WorkflowFile, text: str) -> None:
 
 def github_repository(root: Path) -> str | None:
     """OWNER/REPO of the checkout's `origin` remote on github.com, if there is one."""
-    config_path = _git_dir(root) / "config"
-    parser = configparser.RawConfigParser(strict=False)
     try:
-        parser.read(config_path, encoding="utf-8")
-    except (configparser.Error, OSError, UnicodeDecodeError):
+        config = (_git_dir(root) / "config").read_text(encoding="utf-8", errors="replace")
+    except OSError:
         return None
-    section = 'remote "origin"'
-    if not parser.has_option(section, "url"):
-        return None
-    found = _GITHUB_REMOTE.search(parser.get(section, "url").strip())
+    url = _origin_url(config)
+    found = _GITHUB_REMOTE.search(url) if url else None
     return f"{found['owner']}/{found['repo']}" if found else None
+
+
+def _origin_url(config: str) -> str | None:
+    """`url` of `[remote "origin"]` in a git config (read by hand: configparser is slow)."""
+    in_origin = False
+    for line in config.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("["):
+            in_origin = _ORIGIN_SECTION.match(stripped) is not None
+        elif in_origin:
+            key, equals, value = stripped.partition("=")
+            if equals and key.strip().lower() == "url":
+                return value.strip().strip('"')
+    return None
 
 
 def _git_dir(root: Path) -> Path:
@@ -121,10 +133,28 @@ def _git_dir(root: Path) -> Path:
 
 
 def _relative(root: Path, path: Path) -> str:
+    prefix = str(root) + os.sep
+    text = str(path)
+    if text.startswith(prefix):  # the usual case, without pathlib's cost
+        return text[len(prefix) :].replace(os.sep, "/")
     try:
         return path.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def _through_symlink(root: Path, path: Path) -> bool:
+    """True when the path, or a directory between it and the root, is a symbolic link."""
+    top = len(str(root))
+    current = str(path)
+    while len(current) > top:
+        if os.path.islink(current):
+            return True
+        parent = os.path.dirname(current)
+        if parent == current:
+            return False
+        current = parent
+    return False
 
 
 def _inside(root: Path, path: Path) -> bool:

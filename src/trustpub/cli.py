@@ -1,33 +1,36 @@
-"""The `trustpub` command line: check, diff and apply over workflow files and checkouts."""
+"""The `trustpub` command line: check, diff and apply over workflow files, checkouts and fleets."""
 
 from __future__ import annotations
 
 import enum
-import json
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import typer
-from rich.console import Console
 
 from trustpub import __version__
-from trustpub.checkout import is_checkout
-from trustpub.fleet.local import CheckoutRun, apply_changes, migrate_checkout, repository_root
-from trustpub.report.data import report_document
-from trustpub.report.markdown import repository_markdown
-from trustpub.report.sarif import sarif_document
-from trustpub.report.text import print_diff, print_report
-from trustpub.repository import Outcome
-from trustpub.rewrite.result import Options
+from trustpub.exit_codes import (
+    EXIT_CHANGES_NEEDED,
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+)
+from trustpub.github.command import secrets_command
 
-EXIT_OK = 0
-EXIT_CHANGES_NEEDED = 1
-EXIT_USAGE = 2
-EXIT_FAILED = 3
-EXIT_INTERRUPTED = 4
+if TYPE_CHECKING:
+    from trustpub.rewrite.result import Options
+
+__all__ = [
+    "EXIT_CHANGES_NEEDED",
+    "EXIT_FAILED",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "app",
+    "main",
+]
 
 app = typer.Typer(
     name="trustpub",
@@ -58,7 +61,7 @@ class Color(str, enum.Enum):
 
 
 Paths = Annotated[
-    list[Path],
+    list[Path] | None,
     typer.Argument(
         help="Workflow files, repository checkouts, or directories holding many checkouts.",
         exists=True,
@@ -98,202 +101,173 @@ BaseUrlOpt = Annotated[
     typer.Option("--base-url", help="GitHub API URL; a GitHub Enterprise Server URL is reported."),
 ]
 ColorOpt = Annotated[Color, typer.Option("--color", help="Colour the output.")]
+ReposFileOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--repos-file",
+        help="A file listing checkouts (or directories of them), one per line; - reads stdin.",
+    ),
+]
+JobsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs", "-j", min=1, help="Repositories run in parallel processes [default: all cores]."
+    ),
+]
+StateOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--state", dir_okay=False, help="Record each repository's outcome in this JSON Lines file."
+    ),
+]
+ResumeOpt = Annotated[
+    bool, typer.Option("--resume", help="Skip the repositories --state records as done.")
+]
+OnlyFailedOpt = Annotated[
+    bool, typer.Option("--only-failed", help="Run only the repositories --state records as failed.")
+]
+QuietOpt = Annotated[
+    bool,
+    typer.Option("--quiet", "-q", help="Fleet runs: no progress, no per-repository output."),
+]
 
 
-@dataclass(frozen=True)
-class Settings:
-    options: Options
-    project: str | None
-    github: str | None
+@app.command()
+def check(
+    paths: Paths = None,
+    project: ProjectOpt = None,
+    github: GithubOpt = None,
+    fmt: Annotated[CheckFormat, typer.Option("--format", help="Output format.")] = CheckFormat.text,
+    base_url: BaseUrlOpt = None,
+    color: ColorOpt = Color.auto,
+    repos_file: ReposFileOpt = None,
+    jobs: JobsOpt = None,
+    state: StateOpt = None,
+    resume: ResumeOpt = False,
+    only_failed: OnlyFailedOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Report token publishing that remains; exit 1 if any does (a CI or pre-commit gate)."""
+    options = _options("pypi", "testpypi", False, False, False, base_url)
+    fleet = FleetArgs(repos_file, jobs, state, resume, only_failed, quiet)
+    _run("check", paths, options, project, github, fmt.value, color.value, fleet)
 
 
-def _settings(
-    project: str | None,
-    github: str | None,
+@app.command()
+def diff(
+    paths: Paths = None,
+    project: ProjectOpt = None,
+    github: GithubOpt = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
+    pypi_environment: PypiEnvOpt = "pypi",
+    testpypi_environment: TestPypiEnvOpt = "testpypi",
+    keep_build_in_job: KeepBuildOpt = False,
+    add_testpypi: AddTestPypiOpt = False,
+    gate_pypi_on_testpypi: GateOpt = False,
+    base_url: BaseUrlOpt = None,
+    color: ColorOpt = Color.auto,
+    repos_file: ReposFileOpt = None,
+    jobs: JobsOpt = None,
+    state: StateOpt = None,
+    resume: ResumeOpt = False,
+    only_failed: OnlyFailedOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Show the changes and the report; write nothing. Exit 1 if changes are needed."""
+    options = _options(
+        pypi_environment,
+        testpypi_environment,
+        keep_build_in_job,
+        add_testpypi,
+        gate_pypi_on_testpypi,
+        base_url,
+    )
+    fleet = FleetArgs(repos_file, jobs, state, resume, only_failed, quiet)
+    _run("diff", paths, options, project, github, fmt.value, color.value, fleet)
+
+
+@app.command()
+def apply(
+    paths: Paths = None,
+    project: ProjectOpt = None,
+    github: GithubOpt = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
+    pypi_environment: PypiEnvOpt = "pypi",
+    testpypi_environment: TestPypiEnvOpt = "testpypi",
+    keep_build_in_job: KeepBuildOpt = False,
+    add_testpypi: AddTestPypiOpt = False,
+    gate_pypi_on_testpypi: GateOpt = False,
+    base_url: BaseUrlOpt = None,
+    color: ColorOpt = Color.auto,
+    repos_file: ReposFileOpt = None,
+    jobs: JobsOpt = None,
+    state: StateOpt = None,
+    resume: ResumeOpt = False,
+    only_failed: OnlyFailedOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Rewrite the workflows in place (atomically, only files that change)."""
+    options = _options(
+        pypi_environment,
+        testpypi_environment,
+        keep_build_in_job,
+        add_testpypi,
+        gate_pypi_on_testpypi,
+        base_url,
+    )
+    fleet = FleetArgs(repos_file, jobs, state, resume, only_failed, quiet)
+    _run("apply", paths, options, project, github, fmt.value, color.value, fleet)
+
+
+app.command(name="secrets")(secrets_command)
+
+
+class FleetArgs(NamedTuple):
+    repos_file: str | None
+    jobs: int | None
+    state: Path | None
+    resume: bool
+    only_failed: bool
+    quiet: bool
+
+
+def _options(
     pypi_environment: str,
     testpypi_environment: str,
     keep_build_in_job: bool,
     add_testpypi: bool,
     gate_pypi_on_testpypi: bool,
     base_url: str | None,
-) -> Settings:
-    enterprise = bool(base_url) and "api.github.com" not in (base_url or "")
-    options = Options(
+) -> Options:
+    # The engine and the reports load only when a command runs, not for --help or --version.
+    from trustpub.rewrite.result import Options
+
+    return Options(
         pypi_environment=pypi_environment,
         testpypi_environment=testpypi_environment,
         keep_build_in_job=keep_build_in_job,
         add_testpypi=add_testpypi,
         gate_pypi_on_testpypi=gate_pypi_on_testpypi,
-        github_enterprise=enterprise,
-    )
-    return Settings(options, project, github)
-
-
-def _console(color: Color, stderr: bool = False) -> Console:
-    force = {Color.always: True, Color.never: False}.get(color)
-    return Console(
-        stderr=stderr,
-        force_terminal=force,
-        no_color=color is Color.never,
-        highlight=False,
-        soft_wrap=True,
+        github_enterprise=bool(base_url) and "api.github.com" not in (base_url or ""),
     )
 
 
-def _runs(paths: list[Path], settings: Settings) -> Iterator[CheckoutRun]:
-    """One run per repository: files are grouped by checkout, directories expanded."""
-    single_files: dict[Path, list[Path]] = {}
-    for path in paths:
-        path = path.absolute()
-        if path.is_file():
-            single_files.setdefault(repository_root(path), []).append(path)
-        elif is_checkout(path):
-            yield _run(path, None, settings)
-        else:
-            for checkout in _checkouts_below(path):
-                yield _run(checkout, None, settings)
-    for root, files in single_files.items():
-        yield _run(root, files, settings)
-
-
-def _run(root: Path, only: list[Path] | None, settings: Settings) -> CheckoutRun:
-    return migrate_checkout(root, only, settings.options, settings.project, settings.github)
-
-
-def _checkouts_below(directory: Path) -> Iterator[Path]:
-    for child in sorted(directory.iterdir()):
-        if child.is_symlink() or not child.is_dir() or child.name in ("node_modules", ".git"):
-            continue
-        if is_checkout(child):
-            yield child
-        else:
-            yield from _checkouts_below(child)
-
-
-def _emit(
-    console: Console,
-    runs: list[CheckoutRun],
+def _run(
+    command: str,
+    paths: list[Path] | None,
+    options: Options,
+    project: str | None,
+    github: str | None,
     fmt: str,
-    show_diff: bool,
+    color: str,
+    fleet: FleetArgs,
 ) -> None:
-    if fmt == "json":
-        document = report_document([(r.result, r.github) for r in runs])
-        sys.stdout.write(json.dumps(document, indent=2) + "\n")
-    elif fmt == "markdown":
-        sys.stdout.write("\n".join(repository_markdown(r.result, r.github) for r in runs))
-    elif fmt == "sarif":
-        sys.stdout.write(json.dumps(sarif_document([r.result for r in runs]), indent=2) + "\n")
-    else:
-        for run in runs:
-            if show_diff:
-                print_diff(console, run.result)
-            print_report(console, run.result, run.github)
-        _summary(console, runs)
+    from trustpub.fleet.commands import Request, run_command
+    from trustpub.fleet.runner import RepositoryJob
 
-
-def _summary(console: Console, runs: list[CheckoutRun]) -> None:
-    counts: dict[str, int] = {}
-    for run in runs:
-        counts[run.result.outcome.value] = counts.get(run.result.outcome.value, 0) + 1
-    parts = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items()))
-    noun = "repository" if len(runs) == 1 else "repositories"
-    console.print(f"\ntrustpub: {len(runs)} {noun}: {parts or 'nothing found'}", style="bold")
-
-
-def _exit_code(runs: list[CheckoutRun], needs_changes: bool) -> int:
-    if any(r.result.outcome is Outcome.FAILED for r in runs):
-        return EXIT_FAILED
-    return EXIT_CHANGES_NEEDED if needs_changes else EXIT_OK
-
-
-def _print_findings(console: Console, runs: list[CheckoutRun]) -> None:
-    for run in runs:
-        for file in run.result.files:
-            if file.changed:
-                for change in file.changes:
-                    console.print(
-                        f"{file.path}:{change.line}: job {change.job}: "
-                        f"token publishing: {change.description}"
-                    )
-
-
-@app.command()
-def check(
-    paths: Paths,
-    project: ProjectOpt = None,
-    github: GithubOpt = None,
-    fmt: Annotated[CheckFormat, typer.Option("--format", help="Output format.")] = CheckFormat.text,
-    base_url: BaseUrlOpt = None,
-    color: ColorOpt = Color.auto,
-) -> None:
-    """Report token publishing that remains; exit 1 if any does (a CI or pre-commit gate)."""
-    settings = _settings(project, github, "pypi", "testpypi", False, False, False, base_url)
-    runs = list(_runs(paths, settings))
-    console = _console(color)
-    if fmt is CheckFormat.text:
-        _print_findings(console, runs)
-    _emit(console, runs, fmt.value, show_diff=False)
-    raise typer.Exit(_exit_code(runs, any(r.result.token_publishing_remains for r in runs)))
-
-
-@app.command()
-def diff(
-    paths: Paths,
-    project: ProjectOpt = None,
-    github: GithubOpt = None,
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
-    pypi_environment: PypiEnvOpt = "pypi",
-    testpypi_environment: TestPypiEnvOpt = "testpypi",
-    keep_build_in_job: KeepBuildOpt = False,
-    add_testpypi: AddTestPypiOpt = False,
-    gate_pypi_on_testpypi: GateOpt = False,
-    base_url: BaseUrlOpt = None,
-    color: ColorOpt = Color.auto,
-) -> None:
-    """Show the changes and the report; write nothing. Exit 1 if changes are needed."""
-    settings = _settings(
-        project,
-        github,
-        pypi_environment,
-        testpypi_environment,
-        keep_build_in_job,
-        add_testpypi,
-        gate_pypi_on_testpypi,
-        base_url,
-    )
-    runs = list(_runs(paths, settings))
-    _emit(_console(color), runs, fmt.value, show_diff=True)
-    raise typer.Exit(_exit_code(runs, any(r.result.changed_files for r in runs)))
-
-
-@app.command()
-def apply(
-    paths: Paths,
-    project: ProjectOpt = None,
-    github: GithubOpt = None,
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
-    pypi_environment: PypiEnvOpt = "pypi",
-    testpypi_environment: TestPypiEnvOpt = "testpypi",
-    keep_build_in_job: KeepBuildOpt = False,
-    add_testpypi: AddTestPypiOpt = False,
-    gate_pypi_on_testpypi: GateOpt = False,
-    base_url: BaseUrlOpt = None,
-    color: ColorOpt = Color.auto,
-) -> None:
-    """Rewrite the workflows in place (atomically, only files that change)."""
-    settings = _settings(
-        project,
-        github,
-        pypi_environment,
-        testpypi_environment,
-        keep_build_in_job,
-        add_testpypi,
-        gate_pypi_on_testpypi,
-        base_url,
-    )
-    runs = [apply_changes(run) for run in _runs(paths, settings)]
-    _emit(_console(color), runs, fmt.value, show_diff=True)
-    raise typer.Exit(_exit_code(runs, needs_changes=False))
+    job = RepositoryJob(command, options, project, github)
+    request = Request(command, tuple(paths or ()), job, fmt, color, *fleet)
+    raise typer.Exit(run_command(request))
 
 
 def _version(value: bool) -> None:

@@ -6,6 +6,7 @@ Pure: every file is read through a `FileReader`, so the engine never touches the
 
 from __future__ import annotations
 
+import ast
 import configparser
 import posixpath
 import re
@@ -267,29 +268,32 @@ class _SetupPy:
         elif isinstance(node, cst.Assign | cst.AnnAssign | cst.AugAssign):
             top_level = id(node) in self.top_level
             value = node.value if top_level and not isinstance(node, cst.AugAssign) else None
+            if isinstance(node, cst.AnnAssign) and node.value is None:
+                return  # `NAME: str` alone binds nothing
+            how = "set in a block" if not top_level else "set"
+            how = "changed in place" if isinstance(node, cst.AugAssign) else how
             targets = node.targets if isinstance(node, cst.Assign) else [node]
             for target in targets:
-                self._collect_target(target.target, node, value, top_level)
+                self._collect_target(target.target, node, value, how)
 
     def _collect_target(
         self,
         target: cst.BaseExpression,
         node: cst.CSTNode,
         value: cst.BaseExpression | None,
-        top_level: bool,
+        how: str,
     ) -> None:
         import libcst as cst
 
         if isinstance(target, cst.Name):
-            how = "assigned" if top_level else "assigned inside a block"
             self._bind(target.value, node, value, how)
         elif isinstance(target, cst.Subscript | cst.Attribute):
             if isinstance(target.value, cst.Name):
-                self._bind(target.value.value, node, None, "changed")
+                self._bind(target.value.value, node, None, "changed in place")
         elif isinstance(target, cst.Tuple | cst.List):
             for element in target.elements:
                 if isinstance(element.value, cst.Name):
-                    self._bind(element.value.value, node, None, "unpacked")
+                    self._bind(element.value.value, node, None, "unpacked from a sequence")
 
     def setup_calls(self) -> Iterator[cst.Call]:
         """`setup(...)`, an alias of an imported setup, or `<imported module>...setup(...)`."""
@@ -313,11 +317,13 @@ class _SetupPy:
         bindings = self.bindings.get(name.value, [])
         if not bindings:
             raise _Dynamic(name, f"{name.value} is not assigned in setup.py")
-        value = bindings[0].value
-        if len(bindings) > 1 or value is None:
-            other = bindings[-1] if value is not None else bindings[0]
-            raise _Dynamic(name, f"{name.value} is {other.how} at line {other.line}")
-        return value, bindings[0].line
+        if len(bindings) > 1:
+            lines = ", ".join(str(binding.line) for binding in bindings)
+            raise _Dynamic(name, f"{name.value} is set more than once, at lines {lines}")
+        binding = bindings[0]
+        if binding.value is None:
+            raise _Dynamic(name, f"{name.value} is {binding.how} at line {binding.line}")
+        return binding.value, binding.line
 
     def text(self, node: cst.BaseExpression, hops: list[str]) -> str:
         """The string an expression made only of string constants evaluates to."""
@@ -423,18 +429,30 @@ def _kind(node: cst.CSTNode) -> str:
 def _setup_py_name(text: str, path: str) -> Result | str:
     import libcst as cst
 
+    too_deep = ProjectNameProblem(path, None, f"{path}: nests too deeply to be read; {ASK}")
+    try:
+        # CPython's parser first: it rejects cleanly the deep nesting that crashes libcst's.
+        ast.parse(text, filename=path)
+    except SyntaxError as exc:
+        return ProjectNameProblem(
+            path,
+            exc.lineno,
+            f"{_where(path, exc.lineno)}: is not valid Python ({exc.msg}); "
+            f"trustpub reads setup.py without running it, so fix it, or {ASK}",
+        )
+    except (RecursionError, MemoryError, ValueError):
+        return too_deep
     try:
         return _read_setup_py(cst.parse_module(text), path)
     except RecursionError:
-        message = f"{path}: nests too deeply for trustpub to read without running it; {ASK}"
-        return ProjectNameProblem(path, None, message)
+        return too_deep
     except cst.ParserSyntaxError as exc:
         reason = re.sub(r"^\w+ error: (error at \d+:\d+: )?", "", exc.message)
         reason = reason if len(reason) <= 80 else reason[:77] + "..."
         return ProjectNameProblem(
             path,
             exc.raw_line,
-            f"{path}:{exc.raw_line}: cannot be parsed as Python 3 ({reason}); "
+            f"{path}:{exc.raw_line}: is not valid Python ({reason}); "
             f"trustpub reads setup.py without running it, so fix it, or {ASK}",
         )
 
@@ -506,13 +524,16 @@ def _is_valid(name: str) -> bool:
 
 def directory_reader(root: Path) -> FileReader:
     """Read repo-relative paths under `root`; None for anything absent, unreadable or outside."""
-    base = root.resolve()
+    resolved: list[Path] = []  # resolved on the first read: most repositories never need one
 
     def read(path: str) -> str | None:
         relative = PurePosixPath(path)
         if not path or relative.is_absolute():
             return None
         try:
+            if not resolved:
+                resolved.append(root.resolve())
+            base = resolved[0]
             target = base.joinpath(*relative.parts).resolve(strict=True)
             if not target.is_relative_to(base) or not target.is_file():
                 return None

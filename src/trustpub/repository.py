@@ -113,15 +113,18 @@ class ProjectLookupCache:
 def obsolete_secrets(results: Iterable[RewriteResult]) -> tuple[ObsoleteSecret, ...]:
     """Secrets the removed lines referred to that no remaining workflow line uses."""
     results = list(results)
-    still_used: set[str] = set()
-    for result in results:
-        still_used |= _secrets_in(result)
     uses: dict[str, list[tuple[str, SecretUse]]] = {}
     for result in results:
         if not result.changed:
             continue
         for use in result.secret_uses:
             uses.setdefault(use.name, []).append((result.path, use))
+    still_used: set[str] = set()
+    for result in results:
+        # Parsing is the costly part: only a file that names a candidate (in any case) can use it.
+        upper = result.text.upper() if uses else ""
+        if any(name in upper for name in uses):
+            still_used |= _secrets_in(result)
     return tuple(
         ObsoleteSecret(name, tuple(where))
         for name, where in sorted(uses.items())

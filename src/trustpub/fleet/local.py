@@ -13,9 +13,12 @@ from trustpub.checkout import (
     workflow_paths,
     write_atomically,
 )
+from trustpub.fleet.sources import repository_root
 from trustpub.project import directory_reader
 from trustpub.repository import RepositoryResult, migrate_repository
 from trustpub.rewrite.result import Failure, Options, RewriteResult, Status
+
+__all__ = ["CheckoutRun", "apply_changes", "migrate_checkout", "repository_root"]
 
 
 @dataclass(frozen=True)
@@ -24,14 +27,6 @@ class CheckoutRun:
     result: RepositoryResult
     files: dict[str, WorkflowFile]  # what was read, by repository-relative path
     github: str | None
-
-
-def repository_root(path: Path) -> Path:
-    """The checkout a workflow file belongs to (the directory above `.github/`)."""
-    for parent in path.parents:
-        if parent.name == ".github":
-            return parent.parent
-    return path.parent
 
 
 def migrate_checkout(

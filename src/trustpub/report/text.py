@@ -24,7 +24,9 @@ def print_diff(console: Console, repo: RepositoryResult) -> None:
             console.print(Text(line, style=style), soft_wrap=True)
 
 
-def print_report(console: Console, repo: RepositoryResult, github: str | None) -> None:
+def print_report(
+    console: Console, repo: RepositoryResult, github: str | None, pitfalls: bool = True
+) -> None:
     """Everything after the diff: failures, publishers, secrets, TestPyPI, skips."""
     for file in repo.files:
         if file.failure:
@@ -33,12 +35,14 @@ def print_report(console: Console, repo: RepositoryResult, github: str | None) -
             )
     if repo.error:
         console.print(Text(f"{repo.name}: error: {repo.error}", style="red"))
-    _publishers(console, repo, github)
+    _publishers(console, repo, github, pitfalls)
     _secrets(console, repo)
     _skips(console, repo)
 
 
-def _publishers(console: Console, repo: RepositoryResult, github: str | None) -> None:
+def _publishers(
+    console: Console, repo: RepositoryResult, github: str | None, pitfalls: bool
+) -> None:
     found = registrations(repo, github)
     if not found:
         return
@@ -60,15 +64,20 @@ def _publishers(console: Console, repo: RepositoryResult, github: str | None) ->
         )
     if not github:
         console.print("  (owner and repository unknown: pass --github OWNER/REPO to fill them in)")
-    console.print("  Pitfalls:")
-    for pitfall in PITFALLS:
-        console.print(f"    - {pitfall}")
+    if pitfalls:
+        print_pitfalls(console)
     projects = sorted({i.publisher.project for i in found})
     console.print(
         "  Prove the pipeline on TestPyPI first (trustpub diff --add-testpypi), then install with:"
     )
     for project in projects:
         console.print(f"    {testpypi_install(project, None)}", soft_wrap=True)
+
+
+def print_pitfalls(console: Console) -> None:
+    console.print("  Pitfalls:")
+    for pitfall in PITFALLS:
+        console.print(f"    - {pitfall}")
 
 
 def _secrets(console: Console, repo: RepositoryResult) -> None:

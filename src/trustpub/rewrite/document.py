@@ -19,7 +19,9 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 BOM = "\ufeff"
-MAX_ALIASES = 100
+MAX_EXPANDED_NODES = 1_000_000
+MAX_FLOW_DEPTH = 1000  # the C parser overflows its stack on flow collections nested ~50,000 deep
+_ALIAS = re.compile(r"\*[^\s,\[\]{}]+")
 Path = tuple[str | int, ...]
 
 
@@ -50,12 +52,14 @@ def _parse(text: str) -> tuple[Node | None, Any]:
         node = yaml.compose(text)
         if node is None:
             return None, None
-        _check_aliases(node)
+        _check_expansion(node)
         data = yaml.constructor.construct_document(node)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
         problem = exc.problem or exc.context or "invalid YAML"
+        if _indented_with_tab(text, line):
+            problem = "a tab character where YAML needs spaces (tabs cannot indent YAML)"
         raise WorkflowSyntaxError(line, problem) from None
     except YAMLError as exc:
         raise WorkflowSyntaxError(1, str(exc).strip().splitlines()[0]) from None
@@ -64,27 +68,57 @@ def _parse(text: str) -> tuple[Node | None, Any]:
     return node, data
 
 
-def _check_aliases(root: Node) -> None:
-    """Refuse alias-heavy documents (billion laughs) before anything walks them."""
-    seen: set[int] = set()
-    aliases = 0
-    stack: list[Node] = [root]
+def _indented_with_tab(text: str, line: int) -> bool:
+    lines = text.split("\n", line)
+    if len(lines) < line:
+        return False
+    current = lines[line - 1]
+    return "\t" in current[: len(current) - len(current.lstrip(" \t"))]
+
+
+def _check_flow_depth(text: str) -> None:
+    """Refuse absurdly nested flow collections before the parser sees them."""
+    if text.count("[") + text.count("{") <= MAX_FLOW_DEPTH:
+        return
+    depth = 0
+    for match in re.finditer(r"[\[\]{}]", text):
+        depth = depth + 1 if match.group() in "[{" else max(depth - 1, 0)
+        if depth > MAX_FLOW_DEPTH:
+            line = text.count("\n", 0, match.start()) + 1
+            raise WorkflowSyntaxError(line, "the document is nested too deeply")
+
+
+def _check_expansion(root: Node) -> None:
+    """Refuse documents whose aliases expand to a huge tree (billion laughs) before any walk.
+
+    The size of a node counts every alias reference in full, computed once per node."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[Node, bool]] = [(root, False)]
     while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            aliases += 1
-            if aliases > MAX_ALIASES:
-                raise WorkflowSyntaxError(
-                    node.start_mark.line + 1,
-                    f"more than {MAX_ALIASES} YAML aliases; refusing a possible alias bomb",
-                )
+        node, children_done = stack.pop()
+        if id(node) in sizes:
             continue
-        seen.add(id(node))
-        if isinstance(node, MappingNode):
-            for key, value in node.value:
-                stack.extend((key, value))
-        elif isinstance(node, SequenceNode):
-            stack.extend(node.value)
+        children = _children(node)
+        if not children_done:
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in sizes)
+            continue
+        size = 1 + sum(sizes[id(c)] for c in children)
+        if size > MAX_EXPANDED_NODES:
+            raise WorkflowSyntaxError(
+                node.start_mark.line + 1,
+                "YAML aliases expand this document to more than "
+                f"{MAX_EXPANDED_NODES:,} nodes; refusing a possible alias bomb",
+            )
+        sizes[id(node)] = size
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    return []
 
 
 @dataclass(frozen=True)
@@ -112,6 +146,7 @@ class Document:
         text = source[len(bom) :]
         if "\0" in text:
             raise WorkflowSyntaxError(text[: text.index("\0")].count("\n") + 1, "NUL byte in file")
+        _check_flow_depth(text)
         root, data = _parse(text)
         starts = [0] + [m.end() for m in re.finditer("\n", text)]
         return cls(text, bom, root, data, starts)
@@ -169,19 +204,40 @@ class Document:
                 return k
         return None
 
-    def last_content_line(self, node: Node) -> int:
-        """The last line holding any of the node's content (not trailing blanks or comments)."""
-        if isinstance(node, MappingNode | SequenceNode) and not node.flow_style and node.value:
-            last = node.value[-1]
-            return self.last_content_line(last[1] if isinstance(last, tuple) else last)
+    def last_content_line(self, node: Node, after: int | None = None) -> int:
+        """The last line holding any of the node's content (not trailing blanks or comments).
+
+        `after` is where this reference to the node begins (its key's end): a node that starts
+        before it is an alias of a node anchored earlier, and its content is the `*alias` token.
+        """
+        if after is not None and node.start_mark.index < after:
+            return self.line_of(self._alias_end(after))
+        if isinstance(node, MappingNode) and not node.flow_style and node.value:
+            key, value = node.value[-1]
+            return self.last_content_line(value, key.end_mark.index)
+        if isinstance(node, SequenceNode) and not node.flow_style and node.value:
+            position = node.start_mark.index
+            for item in node.value[:-1]:
+                aliased = item.start_mark.index < position
+                position = self._alias_end(position) if aliased else item.end_mark.index
+            return self.last_content_line(node.value[-1], position)
         end = node.end_mark.index
         line = self.line_of(end)
         if self.column_of(end) == 0 and end > node.start_mark.index:
             line -= 1
         start_line = self.line_of(node.start_mark.index)
-        while line > start_line and self.is_blank_or_comment(line):
+        # Inside a `|`/`>` block scalar a line starting with `#` is content, not a comment.
+        block = isinstance(node, ScalarNode) and node.style in ("|", ">")
+        while line > start_line and (
+            not self.line_text(line).strip() if block else self.is_blank_or_comment(line)
+        ):
             line -= 1
         return line
+
+    def _alias_end(self, start: int) -> int:
+        """The offset of the last character of the first `*alias` token at or after `start`."""
+        found = _ALIAS.search(self.text, start)
+        return found.end() - 1 if found else start
 
     @cached_property
     def shared_nodes(self) -> frozenset[int]:

@@ -9,15 +9,14 @@ so the verifier can check that the new text parses to exactly the intended struc
 from __future__ import annotations
 
 import copy
-import itertools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from trustpub.rewrite.document import Document, Path
-from trustpub.rewrite.render import Commented, render_entries, render_flow_scalar
+from trustpub.rewrite.render import Commented, Flow, render_entries, render_flow_scalar
 
 
 class UnsupportedEdit(Exception):
@@ -35,6 +34,23 @@ class TextEdit:
 DataOp = Callable[[Any], None]
 
 
+@dataclass
+class Slot:
+    """A sequence item's place in the intended data while items around it are removed or added.
+
+    Data operations address sequence items by their original index; a slot keeps that index valid
+    until `expected_data` settles every slot into the plain list.
+    """
+
+    item: Any
+    removed: bool = False
+    before: list[Any] = field(default_factory=list)
+    after: list[Any] = field(default_factory=list)
+
+    def settled(self) -> list[Any]:
+        return [*self.before, *([] if self.removed else [self.item]), *self.after]
+
+
 class Patch:
     """Edits to one document, applied to the original text from the end backwards."""
 
@@ -50,10 +66,17 @@ class Patch:
 
     def apply(self) -> str:
         text = self.doc.text
-        edits = sorted(self.edits, key=lambda e: (e.start, e.end, e.order))
-        for before, after in itertools.pairwise(edits):
-            if after.start < before.end:
+        edits: list[TextEdit] = []
+        for edit in sorted(self.edits, key=lambda e: (e.start, e.end, e.order)):
+            previous = edits[-1] if edits else None
+            if previous is None or edit.start >= previous.end:
+                edits.append(edit)
+            elif previous.text or edit.text:
                 raise UnsupportedEdit("two edits overlap; refusing to guess")
+            else:
+                # Two deleted entries can share a comment line (below one, above the next).
+                end = max(previous.end, edit.end)
+                edits[-1] = TextEdit(previous.start, end, "", previous.order)
         for edit in reversed(edits):
             text = text[: edit.start] + edit.text + text[edit.end :]
         return text
@@ -62,16 +85,29 @@ class Patch:
         data = copy.deepcopy(self.doc.data)
         for op in self.data_ops:
             op(data)
-        return data
+        return _settle(data)
 
     # -- operations ----------------------------------------------------------------------------
 
     def remove_entry(self, mapping_path: Path, key: str) -> None:
+        self.remove_entries(mapping_path, [key])
+
+    def remove_entries(self, mapping_path: Path, keys: list[str]) -> None:
+        """Remove some entries of one mapping (all of them together, for a flow mapping)."""
         mapping = self._mapping(mapping_path)
-        index = _entry_index(mapping, key)
-        start, end = self._entry_span(mapping, index)
-        self._add(start, end, "")
-        self.data_ops.append(lambda data: _get(data, mapping_path).pop(key))
+        indexes = sorted(_entry_index(mapping, key) for key in keys)
+        if mapping.flow_style:
+            for start, end in _flow_spans(mapping, indexes):
+                self._add(start, end, "")
+        else:
+            for index in indexes:
+                self._add(*self._entry_span(mapping, index), "")
+
+        def remove(data: Any) -> None:
+            for key in keys:
+                _get(data, mapping_path).pop(key)
+
+        self.data_ops.append(remove)
 
     def rename_key(self, mapping_path: Path, old: str, new: str) -> None:
         mapping = self._mapping(mapping_path)
@@ -86,6 +122,22 @@ class Patch:
 
         self.data_ops.append(rename)
 
+    def replace_in_scalar(self, mapping_path: Path, key: str, old: str, new: str) -> None:
+        """Replace `old` by `new` inside the entry's scalar value, as it is written."""
+        mapping = self._mapping(mapping_path)
+        value = mapping.value[_entry_index(mapping, key)][1]
+        written = self.doc.text[value.start_mark.index : value.end_mark.index]
+        if not isinstance(value, ScalarNode) or written.count(old) != 1:
+            raise UnsupportedEdit(f"cannot find {old!r} once in the value of {key!r}")
+        start = value.start_mark.index + written.index(old)
+        self._add(start, start + len(old), new)
+
+        def replace(data: Any) -> None:
+            parent = _get(data, mapping_path)
+            parent[key] = parent[key].replace(old, new)
+
+        self.data_ops.append(replace)
+
     def insert_entries(
         self, mapping_path: Path, entries: dict[str, Any], after: str | None = None
     ) -> None:
@@ -95,7 +147,8 @@ class Patch:
             raise UnsupportedEdit("cannot add keys to a flow-style or empty mapping")
         index = len(mapping.value) - 1 if after is None else _entry_index(mapping, after)
         column = self.doc.column_of(mapping.value[0][0].start_mark.index)
-        last_line = self.doc.last_content_line(mapping.value[index][1])
+        key_node, value_node = mapping.value[index]
+        last_line = self.doc.last_content_line(value_node, key_node.end_mark.index)
         lines = render_entries(entries, column, self.doc.style)
         self._insert_lines(self.doc.line_end(last_line), lines)
 
@@ -119,7 +172,7 @@ class Patch:
         start = self.doc.line_start(self.doc.line_of(key_node.start_mark.index))
         if self.doc.text[start : key_node.start_mark.index].strip():
             raise UnsupportedEdit("the entry shares its line with other content")
-        end = self.doc.line_end(self.doc.last_content_line(value_node))
+        end = self.doc.line_end(self.doc.last_content_line(value_node, key_node.end_mark.index))
         lines = render_entries(
             {key: value}, self.doc.column_of(key_node.start_mark.index), self.doc.style
         )
@@ -165,8 +218,6 @@ class Patch:
 
     def _entry_span(self, mapping: MappingNode, index: int) -> tuple[int, int]:
         key, value = mapping.value[index]
-        if mapping.flow_style:
-            return _flow_entry_span(mapping, index)
         doc = self.doc
         key_line = doc.line_of(key.start_mark.index)
         line_start = doc.line_start(key_line)
@@ -176,11 +227,24 @@ class Patch:
             if not before.strip().startswith("-") or index + 1 >= len(mapping.value):
                 raise UnsupportedEdit("the entry shares its line with other content")
             return key.start_mark.index, mapping.value[index + 1][0].start_mark.index
+        if id(value) in doc.shared_nodes:
+            # Deleting an anchor breaks its aliases; deleting an alias alone leaves the anchored
+            # copy behind, and a second run would then delete that one: leave both to the user.
+            raise UnsupportedEdit("the value is shared through a YAML anchor (&) and alias (*)")
+        # The entry takes the comment lines right above it, and those indented into its block
+        # right below it; comments at its own column or left of it belong to what follows.
         start_line = key_line
         key_column = doc.column_of(key.start_mark.index)
         while start_line > 0 and _is_comment_at(doc, start_line - 1, key_column):
             start_line -= 1
-        return doc.line_start(start_line), doc.line_end(doc.last_content_line(value))
+        last_line = doc.last_content_line(value, key.end_mark.index)
+        while last_line + 1 < doc.line_count and _is_comment_at(doc, last_line + 1, key_column + 1):
+            last_line += 1
+        start, end = doc.line_start(start_line), doc.line_end(last_line)
+        if end == len(doc.text) and not doc.text.endswith("\n") and start > 0:
+            # The entry ends a file without a final newline: take the newline before it instead.
+            start -= 2 if doc.text[start - 2 : start] == "\r\n" else 1
+        return start, end
 
     def _insert_lines(self, offset: int, lines: list[str]) -> None:
         self._add(offset, offset, self._join(lines, offset))
@@ -199,14 +263,27 @@ def _is_comment_at(doc: Document, line: int, column: int) -> bool:
     return stripped.startswith("#") and len(text) - len(stripped) >= column
 
 
-def _flow_entry_span(mapping: MappingNode, index: int) -> tuple[int, int]:
+def _flow_spans(mapping: MappingNode, indexes: list[int]) -> list[tuple[int, int]]:
+    """Text spans that remove the entries of a flow mapping, with the commas between them."""
     entries = mapping.value
-    key, value = entries[index]
-    if index + 1 < len(entries):
-        return key.start_mark.index, entries[index + 1][0].start_mark.index
-    if index > 0:
-        return entries[index - 1][1].end_mark.index, value.end_mark.index
-    raise UnsupportedEdit("removing the only entry of a flow mapping")
+    if len(indexes) == len(entries):
+        raise UnsupportedEdit("removing every entry of a flow mapping")
+    spans: list[tuple[int, int]] = []
+    runs: list[list[int]] = []
+    for index in indexes:
+        if runs and runs[-1][-1] == index - 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    for run in runs:
+        first, last = run[0], run[-1]
+        if last + 1 < len(entries):  # `a: 1, ` up to the next kept key
+            spans.append(
+                (entries[first][0].start_mark.index, entries[last + 1][0].start_mark.index)
+            )
+        else:  # `, a: 1` from the previous kept value
+            spans.append((entries[first - 1][1].end_mark.index, entries[last][1].end_mark.index))
+    return spans
 
 
 def _entry_index(mapping: MappingNode, key: str) -> int:
@@ -219,12 +296,25 @@ def _entry_index(mapping: MappingNode, key: str) -> int:
 def _get(data: Any, path: Path) -> Any:
     for part in path:
         data = data[part]
+        if isinstance(data, Slot):
+            data = data.item
+    return data
+
+
+def _settle(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: _settle(v) for k, v in data.items()}
+    if isinstance(data, list):
+        items = [x for item in data for x in (item.settled() if isinstance(item, Slot) else [item])]
+        return [_settle(item) for item in items]
     return data
 
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Commented):
         return _plain(value.value)
+    if isinstance(value, Flow):
+        return _plain(list(value.items))
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):

@@ -12,6 +12,7 @@ from trustpub.rewrite.document import Document, WorkflowSyntaxError
 from trustpub.rewrite.edits import Patch, UnsupportedEdit
 from trustpub.rewrite.expressions import referenced_secrets
 from trustpub.rewrite.indexes import IndexKind
+from trustpub.rewrite.restructure import RestructurePatch
 from trustpub.rewrite.result import (
     Failure,
     Options,
@@ -23,19 +24,23 @@ from trustpub.rewrite.result import (
 )
 from trustpub.rewrite.rules import environment, permissions, pypa_action
 from trustpub.rewrite.rules.base import StepPlan, StepRule
+from trustpub.rewrite.rules.split import Layout, SplitRefused, Splitter
 from trustpub.rewrite.verify import verify
 from trustpub.rewrite.workflow import Job, Workflow
 
 STEP_RULES: list[StepRule] = [pypa_action.plan]
 
-# Text that any upload trustpub knows must contain; files without it are never parsed.
-_MAY_PUBLISH = re.compile(r"publish|upload|twine|pypi", re.IGNORECASE)
+# Words every upload trustpub knows contains (the PyPA action, twine, `uv|pdm|poetry|hatch|flit
+# publish`, maturin and maturin-action); files without any are never parsed. Not "upload": it
+# is in most CI workflows (actions/upload-artifact) and would make them all parsed.
+_UPLOAD_WORDS = ("publish", "twine", "maturin", "pypi")
 _TOKEN_SECRET = re.compile(r"pypi|twine|token", re.IGNORECASE)
 
 
 def may_publish(text: str) -> bool:
     """Cheap pre-filter: False means the text cannot contain an upload trustpub handles."""
-    return _MAY_PUBLISH.search(text) is not None
+    lowered = text.lower()  # then plain `in`: many times faster than a case-insensitive regex
+    return any(word in lowered for word in _UPLOAD_WORDS)
 
 
 def rewrite_workflow(
@@ -71,6 +76,7 @@ class _Migration:
         self.patch = Patch(self.workflow.doc)
         self.result = ResultBuilder()
         self.publishing = False  # any publish step at all
+        self.splitter = Splitter(self.workflow, self.options)
 
     def run(self, path: str, original: str) -> RewriteResult:
         workflow = self.workflow
@@ -105,7 +111,9 @@ class _Migration:
         if not any(p.uses_token for p in plans) and has_id_token:
             self.result.migrated_jobs.add(job.id)
             return
-        blocker = self._blocker(job, plans)
+        ready = [p for p in plans if not p.problem]
+        layout = self.splitter.layout(job, ready)
+        blocker = self._blocker(job, plans, in_place=layout is not Layout.SPLIT)
         if blocker is not None:
             reason, advice = blocker
             self.result.skip(job.id, job.line, reason, advice)
@@ -113,9 +121,8 @@ class _Migration:
         for plan in plans:
             if plan.problem:
                 self.result.skip(job.id, plan.step.line, plan.problem, plan.advice)
-        ready = [p for p in plans if not p.problem]
         if ready:
-            self._migrate(job, ready)
+            self._migrate(job, ready, layout)
 
     def _composite(self, runs: Job) -> None:
         for step in runs.steps():
@@ -131,8 +138,13 @@ class _Migration:
                         "move the publish step into a job of the workflow that uses this action",
                     )
 
-    def _blocker(self, job: Job, plans: list[StepPlan]) -> tuple[str, str] | None:
-        """Why this whole job must be left alone, with what to do instead."""
+    def _blocker(
+        self, job: Job, plans: list[StepPlan], in_place: bool = True
+    ) -> tuple[str, str] | None:
+        """Why this whole job must be left alone, with what to do instead.
+
+        A job that is split keeps only its build: the publish jobs run on ubuntu-latest.
+        """
         workflow = self.workflow
         pypa = any(p.is_pypa_action for p in plans)
         if workflow.job_opted_out(job):
@@ -156,12 +168,12 @@ class _Migration:
                 "publishing and which must never get `id-token: write`",
                 "publish from a workflow triggered by a release, a tag push or workflow_dispatch",
             )
-        if pypa and job.container:
+        if pypa and in_place and job.container:
             return (
                 "the job runs in a `container:`, where pypa/gh-action-pypi-publish does not work",
                 "publish from a separate job without `container:` that downloads the built dists",
             )
-        label = job.non_linux_runner() if pypa else None
+        label = job.non_linux_runner() if pypa and in_place else None
         if label is not None:
             return (
                 f"the job runs on {label!r}; pypa/gh-action-pypi-publish only runs on Linux",
@@ -169,7 +181,10 @@ class _Migration:
             )
         return None
 
-    def _migrate(self, job: Job, plans: list[StepPlan]) -> None:
+    def _migrate(self, job: Job, plans: list[StepPlan], layout: Layout = Layout.IN_PLACE) -> None:
+        if layout is not Layout.IN_PLACE:
+            self._restructure(job, plans, layout)
+            return
         kinds = {p.target.kind for p in plans}
         if len(kinds) > 1 or len(plans) > 1:
             where = " and ".join(sorted(k.value for k in kinds))
@@ -196,7 +211,47 @@ class _Migration:
         self.patch.data_ops.extend(job_patch.data_ops)
         for description in descriptions:
             self.result.change(job.id, plan.step.line, description)
+        for message in plan.notes:
+            self.result.note(job.id, plan.step.line, message)
         self.result.removed_secrets(job.id, plan.step.line, plan.secrets)
+
+    def _restructure(self, job: Job, plans: list[StepPlan], layout: Layout) -> None:
+        """Split the job into build and publish jobs, or give its TestPyPI upload its own job."""
+        projects: dict[int, ProjectName] = {}
+        for plan in plans:
+            project = self._project(plan)
+            if isinstance(project, ProjectNameProblem):
+                self.result.skip(job.id, job.line, project.message, "pass --project NAME")
+                return
+            projects[plan.step.index] = project
+        patch = RestructurePatch(self.workflow.doc)
+        report = ResultBuilder()
+        try:
+            if layout is Layout.SPLIT:
+                self.splitter.split(job, plans, projects, patch, report)
+            else:
+                pypi = self.splitter.fan_out(job, plans, projects, patch, report)
+                for description in self._edit_job(patch, job, pypi, projects[pypi.step.index]):
+                    report.change(job.id, pypi.step.line, description)
+                report.removed_secrets(job.id, pypi.step.line, pypi.secrets)
+            verify(patch.apply(), patch.expected_data())  # a job that cannot be split is skipped
+        except SplitRefused as refused:
+            if len(plans) == 1 and self._blocker(job, plans) is None:
+                # The minimal form still works: keep the upload in this job.
+                self.result.note(job.id, job.line, f"not split from its build: {refused.reason}")
+                self._migrate(job, plans)
+            else:
+                self.result.skip(job.id, job.line, refused.reason, refused.advice)
+            return
+        except UnsupportedEdit as error:
+            self.result.skip(job.id, job.line, f"trustpub cannot edit this job safely: {error}", "")
+            return
+        self.patch.edits.extend(patch.edits)
+        self.patch.data_ops.extend(patch.data_ops)
+        self.result.changes.extend(report.changes)
+        self.result.notes.extend(report.notes)
+        self.result.secret_uses.extend(report.secret_uses)
+        self.result.publishers.extend(report.publishers)
 
     def _edit_job(self, patch: Patch, job: Job, plan: StepPlan, project: ProjectName) -> list[str]:
         descriptions = plan.edit(patch) if plan.edit else []
@@ -220,6 +275,8 @@ class _Migration:
             if block is not None:
                 new_entries["permissions"] = block
                 descriptions.append("added job-level `permissions` with `id-token: write`")
+            elif inherited := permissions.workflow_level_id_token(self.workflow):
+                self.result.note(job.id, job.line, inherited)
         if new_entries:
             patch.insert_entries(job.path, new_entries, after=_anchor_key(job))
         self.result.publishers.append(

@@ -22,6 +22,13 @@ class Commented:
 
 
 @dataclass(frozen=True)
+class Flow:
+    """A list of scalars written as a flow sequence on one line (`needs: [build, test]`)."""
+
+    items: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
 class Literal:
     """A string written as a `|` block scalar (for multi-line `run:` scripts)."""
 
@@ -85,6 +92,8 @@ def render_flow_scalar(value: Any, flow: bool = True) -> str:
         return "[]"
     if isinstance(value, Commented):
         return render_flow_scalar(value.value, flow)
+    if isinstance(value, Flow):
+        return "[" + ", ".join(render_flow_scalar(item) for item in value.items) + "]"
     return _string(str(value), flow)
 
 

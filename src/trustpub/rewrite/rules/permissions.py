@@ -14,15 +14,18 @@ from trustpub.rewrite.workflow import Job, Workflow
 
 ID_TOKEN = "id-token"
 ID_TOKEN_WRITE = Commented("write", "trusted publishing")
-# The scopes `read-all` grants, as GitHub documents them (id-token has no read level).
+# The scopes `read-all` grants, as GitHub documents them for github.com
+# (github-token-available-permissions.md; id-token has no read level).
 READ_ALL_SCOPES = (
     "actions",
+    "artifact-metadata",
     "attestations",
     "checks",
     "contents",
     "deployments",
     "discussions",
     "issues",
+    "models",
     "packages",
     "pages",
     "pull-requests",
@@ -42,6 +45,19 @@ def job_has_id_token(workflow: Workflow, job: Job) -> bool:
     if "permissions" in job.data:
         return grants_id_token(job.data["permissions"])
     return grants_id_token(workflow.permissions)
+
+
+def workflow_level_id_token(workflow: Workflow) -> str | None:
+    """Why relying on the workflow-level `id-token: write` is discouraged (None: it is not)."""
+    granted = workflow.permissions
+    if not grants_id_token(granted):
+        return None
+    spelled = "`permissions: write-all`" if granted == "write-all" else "`id-token: write`"
+    return (
+        f"the job gets `id-token: write` from {spelled} at the workflow level, which gives it to "
+        "every job in the workflow (discouraged); grant it in the publish job's own "
+        "`permissions` instead"
+    )
 
 
 def _read_all() -> dict[str, Any]:

@@ -1,0 +1,69 @@
+"""Output for a few repositories named on the command line: every report at once, at the end.
+
+This is what `check`, `diff` and `apply` print for workflow files and single checkouts (one JSON
+document, SARIF, Markdown or the human report); a directory of checkouts streams instead
+(see `display.py`).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from rich.console import Console
+
+from trustpub.exit_codes import EXIT_CHANGES_NEEDED, EXIT_FAILED, EXIT_OK
+from trustpub.fleet.runner import RepositoryReport
+from trustpub.report.data import report_document
+from trustpub.report.markdown import repository_markdown
+from trustpub.report.sarif import sarif_document
+from trustpub.report.text import print_diff, print_report
+from trustpub.repository import Outcome
+
+
+def emit(console: Console, reports: list[RepositoryReport], command: str, fmt: str) -> None:
+    if fmt == "json":
+        document = report_document([(r.result, r.github) for r in reports])
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+    elif fmt == "markdown":
+        sys.stdout.write("\n".join(repository_markdown(r.result, r.github) for r in reports))
+    elif fmt == "sarif":
+        sys.stdout.write(json.dumps(sarif_document([r.result for r in reports]), indent=2) + "\n")
+    else:
+        if command == "check":
+            _print_findings(console, reports)
+        for report in reports:
+            if command != "check":
+                print_diff(console, report.result)
+            print_report(console, report.result, report.github)
+        _summary(console, reports)
+
+
+def exit_code(reports: list[RepositoryReport], command: str) -> int:
+    if any(r.result.outcome is Outcome.FAILED for r in reports):
+        return EXIT_FAILED
+    if command == "check":
+        needs_changes = any(r.result.token_publishing_remains for r in reports)
+    else:
+        needs_changes = command == "diff" and any(r.result.changed_files for r in reports)
+    return EXIT_CHANGES_NEEDED if needs_changes else EXIT_OK
+
+
+def _summary(console: Console, reports: list[RepositoryReport]) -> None:
+    counts: dict[str, int] = {}
+    for report in reports:
+        outcome = report.result.outcome.value
+        counts[outcome] = counts.get(outcome, 0) + 1
+    parts = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items()))
+    noun = "repository" if len(reports) == 1 else "repositories"
+    console.print(f"\ntrustpub: {len(reports)} {noun}: {parts or 'nothing found'}", style="bold")
+
+
+def _print_findings(console: Console, reports: list[RepositoryReport]) -> None:
+    for report in reports:
+        for file in report.result.changed_files:
+            for change in file.changes:
+                console.print(
+                    f"{file.path}:{change.line}: job {change.job}: "
+                    f"token publishing: {change.description}"
+                )

@@ -1,0 +1,150 @@
+"""`check`, `diff` and `apply` over files, checkouts and fleets: from arguments to an exit code.
+
+A directory of checkouts, `--repos-file` or `--state` makes a fleet run, which streams one result
+per repository in path order; workflow files and checkouts named directly get the report at once.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+
+from trustpub.exit_codes import EXIT_OK, EXIT_USAGE
+from trustpub.fleet import batch
+from trustpub.fleet.display import OUTPUTS, ProgressBar
+from trustpub.fleet.runner import RepositoryJob, RepositoryPool, RepositoryReport, default_jobs
+from trustpub.fleet.sources import RepoListError, Target, is_fleet, read_repos_file, targets
+from trustpub.fleet.state import StateError, StateFile, last_outcomes, select
+from trustpub.fleet.tally import Tally, detail
+
+
+@dataclass(frozen=True)
+class Request:
+    """One `check`, `diff` or `apply` invocation, as parsed by the command line."""
+
+    command: str
+    paths: tuple[Path, ...]
+    job: RepositoryJob
+    fmt: str = "text"
+    color: str = "auto"
+    repos_file: str | None = None
+    jobs: int | None = None
+    state: Path | None = None
+    resume: bool = False
+    only_failed: bool = False
+    quiet: bool = False
+
+    @property
+    def fleet(self) -> bool:
+        return self.repos_file is not None or self.state is not None or is_fleet(self.paths)
+
+
+class UsageError(Exception):
+    """Arguments that do not make sense together (exit 2)."""
+
+
+def run_command(request: Request) -> int:
+    try:
+        found = _targets(request)
+        if not request.fleet:
+            return _run_batch(request, found)
+        return _run_fleet(request, found)
+    except (UsageError, RepoListError, StateError) as error:
+        sys.stderr.write(f"trustpub: error: {error}\n")
+        return EXIT_USAGE
+
+
+def console(color: str, stderr: bool = False) -> Console:
+    force = {"always": True, "never": False}.get(color)
+    return Console(
+        stderr=stderr,
+        force_terminal=force,
+        no_color=color == "never",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+def _targets(request: Request) -> list[Target]:
+    if not request.paths and request.repos_file is None:
+        raise UsageError("give at least one PATH, or --repos-file FILE")
+    if (request.resume or request.only_failed) and request.state is None:
+        raise UsageError("--resume and --only-failed need --state FILE")
+    if request.resume and request.only_failed:
+        raise UsageError("use either --resume or --only-failed, not both")
+    if request.fleet and (request.job.project or request.job.github):
+        raise UsageError(
+            "--project and --github name one repository; in a fleet each checkout's own "
+            "packaging files and origin remote are used"
+        )
+    listed = read_repos_file(request.repos_file) if request.repos_file is not None else []
+    return targets(request.paths, listed)
+
+
+def _jobs(request: Request, count: int) -> int:
+    return max(1, min(request.jobs or default_jobs(), count))
+
+
+def _run_batch(request: Request, found: list[Target]) -> int:
+    with RepositoryPool(request.job, _jobs(request, len(found))) as pool:
+        reports = list(pool.run(found))
+    batch.emit(console(request.color), reports, request.command, request.fmt)
+    return batch.exit_code(reports, request.command)
+
+
+def _run_fleet(request: Request, found: list[Target]) -> int:
+    tally = Tally(request.command)
+    if request.state is not None and (request.resume or request.only_failed):
+        outcomes = last_outcomes(request.state, request.command)
+        found, tally.not_run = select(found, outcomes, request.only_failed)
+    if not found and not tally.not_run:
+        sys.stderr.write("trustpub: no repositories found\n")
+        return EXIT_OK
+    out = console(request.color)
+    progress_console = _progress_console(request, out, console(request.color, stderr=True))
+    output = OUTPUTS[request.fmt](
+        request.command, out, request.quiet, progress_shown=progress_console is not None
+    )
+    try:
+        with ExitStack() as stack:
+            on_finished = _recorder(stack, request.state, request.command)
+            pool = stack.enter_context(
+                RepositoryPool(request.job, _jobs(request, len(found)), on_finished)
+            )
+            bar = stack.enter_context(ProgressBar(progress_console, request.command, len(found)))
+            output.start()
+            for report in pool.run(found):
+                row = tally.add(report)
+                bar.advance(tally)
+                output.repository(report, row)
+    except KeyboardInterrupt:
+        tally.interrupted = True
+    output.finish(tally, request.state)
+    return tally.exit_code()
+
+
+def _progress_console(request: Request, out: Console, err: Console) -> Console | None:
+    """Where the progress bar goes: the terminal, never into piped output."""
+    if request.quiet:
+        return None
+    if request.fmt == "text" and out.is_terminal:
+        return out
+    if err.is_terminal and not out.is_terminal:
+        return err
+    return None
+
+
+def _recorder(
+    stack: ExitStack, state: Path | None, command: str
+) -> Callable[[RepositoryReport], None]:
+    if state is None:
+        return lambda report: None
+    state_file = stack.enter_context(StateFile(state, command))
+    return lambda report: state_file.record(
+        str(report.root), report.result.outcome.value, detail(report) or None
+    )

@@ -1,0 +1,1 @@
+"""GitHub access through PyGithub: one place builds the client; secrets, environments, PRs."""

@@ -1,0 +1,284 @@
+"""Patch operations that restructure a workflow: move steps out of a job and add whole jobs.
+
+Like every `Patch` operation, each one pairs a text edit with the data mutation it makes. Sequence
+items are addressed by their index in the original document (kept valid by `Slot`), so removals
+and insertions in one sequence combine in any order.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from trustpub.rewrite.document import Path
+from trustpub.rewrite.edits import Patch, Slot, UnsupportedEdit, _entry_index, _get, _plain
+from trustpub.rewrite.render import render_entries, render_flow_scalar
+
+# Builds a value for the intended data from the data as the earlier operations left it.
+ValueFactory = Callable[[Any], Any]
+
+
+@dataclass
+class TakenItem:
+    """A sequence item's text, re-indented for its new place, and its data once captured."""
+
+    lines: list[str]
+    captured: list[Any] = field(default_factory=list)
+
+    def value(self) -> Any:
+        if not self.captured:
+            raise UnsupportedEdit("a moved item was used before its data was captured")
+        return copy.deepcopy(self.captured[0])
+
+
+class RestructurePatch(Patch):
+    """A Patch that can also take sequence items out, put new ones in, and add entries as text."""
+
+    # -- sequence items ------------------------------------------------------------------------
+
+    def take_item(
+        self, seq_path: Path, index: int, dash_column: int, within: Patch | None = None
+    ) -> TakenItem:
+        """Copy an item (with the comment lines right above it) for another place in the file.
+
+        `within` holds edits inside the item (e.g. removed token inputs): they are applied to the
+        copied text and data, not to the original place. Removing the original is separate.
+        """
+        seq = self._block_sequence(seq_path)
+        start, end = self._item_span(seq, index)
+        text = self._text_with(start, end, within)
+        lines = _reindent(_split_lines(text), dash_column - self._dash_column(seq, index))
+        if within is not None:
+            self.data_ops.extend(within.data_ops)
+        taken = TakenItem(lines)
+        item_path = (*seq_path, index)
+
+        def capture(data: Any) -> None:
+            taken.captured.append(copy.deepcopy(_get(data, item_path)))
+
+        self.data_ops.append(capture)
+        return taken
+
+    def remove_item(self, seq_path: Path, index: int) -> None:
+        seq = self._block_sequence(seq_path)
+        start, end = self._item_span(seq, index)
+        # The blank lines that separated the item from the one before go with it.
+        line = self.doc.line_of(start)
+        kept = index > 0 and self._keeps_trailing_blanks(seq.value[index - 1])
+        while index > 0 and not kept and line > 0 and not self.doc.line_text(line - 1).strip():
+            line -= 1
+        start = self.doc.line_start(line)
+        # The file keeps ending without a newline: drop the one before the item, or the one the
+        # edit just before it writes.
+        at_end = end == len(self.doc.text) and not self.doc.text.endswith("\n") and start > 0
+        if at_end and not self._drop_final_newline_of_edit_ending_at(start):
+            start -= 2 if self.doc.text[start - 2 : start] == "\r\n" else 1
+        self._add(start, end, "")
+
+        def remove(data: Any) -> None:
+            _slot(data, seq_path, index).removed = True
+
+        self.data_ops.append(remove)
+
+    def replace_item(self, seq_path: Path, index: int, value: dict[str, Any]) -> None:
+        """Write a new item in place of an item (and the comment lines right above it)."""
+        seq = self._block_sequence(seq_path)
+        start, end = self._item_span(seq, index)
+        lines = self._item_text(seq, index, value)
+        ending = self.doc.newline if self.doc.text[start:end].endswith("\n") else ""
+        self._add(start, end, self.doc.newline.join(lines) + ending)
+
+        def replace(data: Any) -> None:
+            _slot(data, seq_path, index).item = _plain(value)
+
+        self.data_ops.append(replace)
+
+    def insert_item(self, seq_path: Path, index: int, value: Any, after: bool = True) -> None:
+        """Add an item next to an existing one, in that sequence's own style."""
+        seq = self._sequence(seq_path)
+        item = seq.value[index]
+        if seq.flow_style:
+            rendered = render_flow_scalar(value)
+            if after:
+                self._add(item.end_mark.index, item.end_mark.index, f", {rendered}")
+            else:
+                self._add(item.start_mark.index, item.start_mark.index, f"{rendered}, ")
+        else:
+            start, end = self._item_span(seq, index)
+            self._insert_lines(end if after else start, self._item_text(seq, index, value))
+
+        def insert(data: Any) -> None:
+            slot = _slot(data, seq_path, index)
+            (slot.after if after else slot.before).append(_plain(value))
+
+        self.data_ops.append(insert)
+
+    # -- scalars and entries -------------------------------------------------------------------
+
+    def replace_scalar(self, path: Path, value: Any) -> None:
+        """Rewrite a one-line scalar (a mapping value or a sequence item) as `value`."""
+        node = self.doc.node_at(path)
+        parent = self.doc.node_at(path[:-1])
+        if not isinstance(node, ScalarNode) or node.style in ("|", ">"):
+            raise UnsupportedEdit("the value to replace is not a one-line scalar")
+        if self.doc.line_of(node.start_mark.index) != self.doc.line_of(node.end_mark.index):
+            raise UnsupportedEdit("the value to replace spans several lines")
+        if id(node) in self.doc.shared_nodes:
+            raise UnsupportedEdit("the value is shared through a YAML anchor")
+        flow = bool(getattr(parent, "flow_style", False))
+        self._add(node.start_mark.index, node.end_mark.index, render_flow_scalar(value, flow))
+
+        def replace(data: Any) -> None:
+            container = _get(data, path[:-1])
+            key = path[-1]
+            if isinstance(key, int) and isinstance(container[key], Slot):
+                container[key].item = _plain(value)
+            else:
+                container[key] = _plain(value)
+
+        self.data_ops.append(replace)
+
+    def insert_entry_text(
+        self, mapping_path: Path, after: str, lines: list[str], entries: ValueFactory
+    ) -> None:
+        """Insert entries written out as `lines` after the entry `after` (and the comment lines
+        indented into it below its last line); `entries` gives their data, in order."""
+        mapping = self._mapping(mapping_path)
+        key_node, value_node = mapping.value[_entry_index(mapping, after)]
+        last = self.doc.last_content_line(value_node, key_node.end_mark.index)
+        last = self._trailing_comments(last, self.doc.column_of(key_node.start_mark.index))
+        self._insert_lines(self.doc.line_end(last), lines)
+
+        def insert(data: Any) -> None:
+            parent = _get(data, mapping_path)
+            items = list(parent.items())
+            position = [k for k, _ in items].index(after) + 1
+            items[position:position] = list(entries(data).items())
+            parent.clear()
+            parent.update(items)
+
+        self.data_ops.append(insert)
+
+    # -- geometry ------------------------------------------------------------------------------
+
+    def _sequence(self, path: Path) -> SequenceNode:
+        node = self.doc.node_at(path)
+        if not isinstance(node, SequenceNode) or not node.value:
+            raise UnsupportedEdit(f"no sequence at {'.'.join(map(str, path))}")
+        if id(node) in self.doc.shared_nodes:
+            raise UnsupportedEdit("the sequence is shared through a YAML anchor")
+        return node
+
+    def _block_sequence(self, path: Path) -> SequenceNode:
+        node = self._sequence(path)
+        if node.flow_style:
+            raise UnsupportedEdit("cannot move items of a flow-style sequence")
+        return node
+
+    def _dash(self, seq: SequenceNode, index: int) -> int:
+        """Offset of the `-` that opens the item, which must sit on the item's first line."""
+        item = seq.value[index]
+        start = item.start_mark.index
+        line_start = self.doc.line_start(self.doc.line_of(start))
+        before = self.doc.text[line_start:start]
+        if before.strip() != "-" or id(item) in self.doc.shared_nodes:
+            raise UnsupportedEdit("the sequence item does not start with `- ` on its own line")
+        return line_start + before.index("-")
+
+    def _dash_column(self, seq: SequenceNode, index: int) -> int:
+        return self.doc.column_of(self._dash(seq, index))
+
+    def _item_span(self, seq: SequenceNode, index: int) -> tuple[int, int]:
+        """The item from the comment lines right above its dash to the end of its last line."""
+        doc = self.doc
+        dash = self._dash(seq, index)
+        column = doc.column_of(dash)
+        first = doc.line_of(dash)
+        while first > 0 and _comment_at_column(doc.line_text(first - 1), column):
+            first -= 1
+        last = doc.last_content_line(seq.value[index], dash + 1)
+        return doc.line_start(first), doc.line_end(last)
+
+    def _item_text(self, seq: SequenceNode, index: int, value: Any) -> list[str]:
+        """Lines for a new item beside item `index`: same dash column, same gap after the dash."""
+        dash = self._dash(seq, index)
+        column = self.doc.column_of(dash)
+        gap = seq.value[index].start_mark.index - dash - 1
+        style = replace(self.doc.style, seq_offset=0, seq_gap=gap)
+        return [_shift(line, column) for line in render_entries({"x": [value]}, 0, style)[1:]]
+
+    def _drop_final_newline_of_edit_ending_at(self, offset: int) -> bool:
+        for i, edit in enumerate(self.edits):
+            if edit.end == offset and edit.text.endswith("\n"):
+                text = edit.text.removesuffix("\n").removesuffix("\r")
+                self.edits[i] = replace(edit, text=text)
+                return True
+        return False
+
+    def _keeps_trailing_blanks(self, node: Node) -> bool:
+        """True when the node ends in a `|+` or `>+` block scalar, whose blank lines are content."""
+        while isinstance(node, MappingNode | SequenceNode) and node.value and not node.flow_style:
+            last = node.value[-1]
+            node = last[1] if isinstance(last, tuple) else last
+        if not isinstance(node, ScalarNode) or node.style not in ("|", ">"):
+            return False
+        indicator = self.doc.text[node.start_mark.index : node.start_mark.index + 3]
+        return "+" in indicator.split("\n", 1)[0]
+
+    def _text_with(self, start: int, end: int, within: Patch | None) -> str:
+        if within is None or not within.edits:
+            return self.doc.text[start:end]
+        if any(e.start < start or e.end > end for e in within.edits):
+            raise UnsupportedEdit("the step's own edits reach outside the step")
+        inside = Patch(self.doc)
+        inside.edits = list(within.edits)
+        text = inside.apply()
+        return text[start : end + len(text) - len(self.doc.text)]
+
+    def _trailing_comments(self, last: int, column: int) -> int:
+        """The last comment line indented deeper than `column` that follows line `last`."""
+        line = last + 1
+        while line < self.doc.line_count and self.doc.is_blank_or_comment(line):
+            text = self.doc.line_text(line)
+            if text.strip() and len(text) - len(text.lstrip()) > column:
+                last = line
+            elif text.strip():
+                break
+            line += 1
+        return last
+
+
+def _slot(data: Any, seq_path: Path, index: int) -> Slot:
+    seq = _get(data, seq_path)
+    if not isinstance(seq[index], Slot):
+        seq[index] = Slot(seq[index])
+    slot: Slot = seq[index]
+    return slot
+
+
+def _comment_at_column(text: str, column: int) -> bool:
+    stripped = text.lstrip(" ")
+    return stripped.startswith("#") and len(text) - len(stripped) == column
+
+
+def _split_lines(text: str) -> list[str]:
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
+def _shift(line: str, delta: int) -> str:
+    if delta >= 0:
+        return " " * delta + line if line else line
+    spaces = len(line) - len(line.lstrip(" "))
+    if line.strip() and spaces < -delta:
+        raise UnsupportedEdit("cannot re-indent the moved text")
+    return line[min(spaces, -delta) :]
+
+
+def _reindent(lines: list[str], delta: int) -> list[str]:
+    """Shift every line by `delta` columns (block scalars keep their content: all lines move)."""
+    return lines if delta == 0 else [_shift(line, delta) for line in lines]

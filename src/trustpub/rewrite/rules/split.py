@@ -1,0 +1,486 @@
+"""Rule: one index per job, and build separate from publish (the Python Packaging Guide layout).
+
+A job that builds and uploads keeps its id and everything that is not an upload, and stores the
+dists with `actions/upload-artifact` where the upload was; one new job per index needs it,
+downloads the dists to the directory the upload read, and runs the PyPA action with trusted
+publishing. A job that only downloads and publishes keeps PyPI and hands TestPyPI to a new job.
+"""
+
+from __future__ import annotations
+
+import copy
+import enum
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from trustpub.project import ProjectName
+from trustpub.rewrite import artifacts, conditions
+from trustpub.rewrite.indexes import TESTPYPI_UPLOAD_URL, IndexKind
+from trustpub.rewrite.render import Commented, Flow
+from trustpub.rewrite.restructure import RestructurePatch
+from trustpub.rewrite.result import Options, ResultBuilder, TrustedPublisher
+from trustpub.rewrite.rules import environment, permissions, pypa_action
+from trustpub.rewrite.rules.base import StepPlan
+from trustpub.rewrite.rules.followers import (
+    Follow,
+    PublishTarget,
+    add_need,
+    needs_list,
+    release_job,
+    retarget_needs,
+)
+from trustpub.rewrite.rules.new_jobs import NewJob, NewStep, jobs_text
+from trustpub.rewrite.workflow import Job, Step, Workflow
+
+DOWNLOAD_ACTIONS = frozenset({artifacts.DOWNLOAD, "dawidd6/action-download-artifact"})
+# `run:` commands that only look at files, allowed in a job that "only downloads and publishes".
+_INSPECTION = re.compile(
+    r"^(ls|echo|find|tree|pwd|cat|du|sha256sum|shasum|md5sum|printf|stat|file|true)\b"
+)
+_INDEX_NAMES = {IndexKind.PYPI: "PyPI", IndexKind.TESTPYPI: "TestPyPI"}
+
+
+class Layout(enum.Enum):
+    IN_PLACE = "in place"  # the job keeps its upload: permissions and environment added to it
+    SPLIT = "split"  # build job + one publish job per index
+    FAN_OUT = "fan out"  # a download-and-publish job keeps PyPI; TestPyPI gets its own job
+
+
+class SplitRefused(Exception):
+    """The job cannot be split safely; why, and what to do instead."""
+
+    def __init__(self, reason: str, advice: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.advice = advice
+
+
+_BY_HAND = "split it by hand into a build job and one publish job per index (see the guide)"
+
+
+def only_downloads(job: Job, plans: list[StepPlan]) -> bool:
+    """True when every other step fetches the dists (or just looks at them)."""
+    uploads = {p.step.index for p in plans}
+    others = [s for s in job.steps() if s.index not in uploads]
+    return any(s.action in DOWNLOAD_ACTIONS for s in others) and all(
+        s.action in DOWNLOAD_ACTIONS or s.action == "actions/checkout" or _inspects(s)
+        for s in others
+    )
+
+
+def _inspects(step: Step) -> bool:
+    run = step.data.get("run")
+    if step.uses or not isinstance(run, str):
+        return False
+    commands = [c.strip() for c in re.split(r"[\n;&|]+", run) if c.strip()]
+    return all(_INSPECTION.match(c) or c.startswith("#") for c in commands)
+
+
+def is_matrix(job: Job) -> bool:
+    strategy = job.data.get("strategy")
+    return isinstance(strategy, dict) and "matrix" in strategy
+
+
+@dataclass
+class Splitter:
+    """Restructures the publishing jobs of one workflow (one instance per rewrite)."""
+
+    workflow: Workflow
+    options: Options
+
+    @cached_property
+    def conventions(self) -> artifacts.Conventions:
+        return artifacts.Conventions(self.workflow)
+
+    @cached_property
+    def artifact_names(self) -> artifacts.ArtifactNames:
+        return artifacts.ArtifactNames(self.workflow)
+
+    @cached_property
+    def job_ids(self) -> set[str]:
+        return {job.id for job in self.workflow.jobs()} | set(self.workflow.data.get("jobs") or {})
+
+    @cached_property
+    def testpypi_elsewhere(self) -> bool:
+        for job in self.workflow.jobs():
+            for step in job.steps():
+                plan = pypa_action.plan(self.workflow, job, step)
+                if plan is not None and plan.target.kind is IndexKind.TESTPYPI:
+                    return True
+        return False
+
+    # -- which layout --------------------------------------------------------------------------
+
+    def layout(self, job: Job, plans: list[StepPlan]) -> Layout:
+        kinds = [p.target.kind for p in plans]
+        if not plans or not all(p.is_pypa_action for p in plans) or len(set(kinds)) != len(kinds):
+            return Layout.IN_PLACE  # the engine migrates or reports these as before
+        two = len(kinds) == 2 or self._adds_testpypi(plans)
+        if only_downloads(job, plans):
+            return Layout.FAN_OUT if two and not is_matrix(job) else Layout.IN_PLACE
+        return Layout.SPLIT if two or not self.options.keep_build_in_job else Layout.IN_PLACE
+
+    def _adds_testpypi(self, plans: list[StepPlan]) -> bool:
+        return (
+            self.options.add_testpypi
+            and [p.target.kind for p in plans] == [IndexKind.PYPI]
+            and not self.testpypi_elsewhere
+        )
+
+    # -- build + publish -----------------------------------------------------------------------
+
+    def split(
+        self,
+        job: Job,
+        plans: list[StepPlan],
+        projects: dict[int, ProjectName],
+        patch: RestructurePatch,
+        report: ResultBuilder,
+    ) -> None:
+        plans = sorted(plans, key=lambda p: p.step.index)
+        self._check_uploads(job, plans)
+        path = packages_path(plans)
+        matrix = is_matrix(job)
+        name = self.artifact_names.allocate(job.id, matrix)
+        upload_ref = self._ref(artifacts.UPLOAD, job, report)
+        download_ref = self._ref(artifacts.DOWNLOAD, job, report)
+        download = artifacts.download_step(download_ref, name, path, matrix)
+        targets = self._targets(plans)
+        first_change = len(report.changes)
+        for target in targets:
+            needs = [job.id, *self._needed_by(job, target)]
+            target.job = self._publish_job(job, target, [download], needs, projects, patch, report)
+        self._gate(targets, report)
+        self._own_permissions(job, patch, report)
+        follow = Follow(
+            self.workflow, job, targets, patch, report, self._id_maker(job), self._dash_column
+        )
+        release = release_job(follow, download)
+        steps = (*job.path, "steps")
+        patch.replace_item(
+            steps, plans[0].step.index, artifacts.upload_step(upload_ref, name, path, matrix)
+        )
+        for plan in plans[1:]:
+            patch.remove_item(steps, plan.step.index)
+        new_jobs = [t.job for t in targets if t.job] + ([release] if release else [])
+        self._insert_jobs(job, new_jobs, patch)
+        retarget_needs(follow)
+        self._report_split(job, plans[0], targets, name, path, matrix, report, first_change)
+
+    def _targets(self, plans: list[StepPlan]) -> list[PublishTarget]:
+        single = len(plans) == 1
+        targets = [
+            PublishTarget(p.target.kind, p, p, single or p.target.kind is IndexKind.PYPI)
+            for p in plans
+        ]
+        if self._adds_testpypi(plans):
+            targets.insert(0, PublishTarget(IndexKind.TESTPYPI, None, plans[0]))
+            targets[1].inherits_environment = True
+        return targets
+
+    def _needed_by(self, job: Job, target: PublishTarget) -> list[str]:
+        """Jobs the old job needs whose results the new job's condition or step reads."""
+        condition = conditions.combine(job.data.get("if"), target.step_if)
+        text = f"{conditions.expression(condition) or ''} {target.source.step.data}"
+        have = needs_list(job)
+        return [n for n in conditions.needed_jobs(text) if n in have and n != job.id]
+
+    def _report_split(
+        self,
+        job: Job,
+        first: StepPlan,
+        targets: list[PublishTarget],
+        name: str,
+        path: str,
+        matrix: bool,
+        report: ResultBuilder,
+        position: int,
+    ) -> None:
+        where = ", ".join(f"`{t.job_id}`" for t in targets)
+        report.change(
+            job.id,
+            first.step.line,
+            f"the upload now stores the dists in `{path}` as the artifact `{name}`"
+            f"{'-<leg>' if matrix else ''}; publishing moved to {where}",
+        )
+        report.changes.insert(position, report.changes.pop())
+        if matrix:
+            report.note(
+                job.id,
+                job.line,
+                "every matrix leg now stores its dists as an artifact, and each publish job "
+                "publishes them all once every leg succeeded (before, each leg uploaded its own)",
+            )
+
+    # -- download + publish --------------------------------------------------------------------
+
+    def fan_out(
+        self,
+        job: Job,
+        plans: list[StepPlan],
+        projects: dict[int, ProjectName],
+        patch: RestructurePatch,
+        report: ResultBuilder,
+    ) -> StepPlan:
+        """Move the TestPyPI upload (or add one) to a job of its own; returns the PyPI upload,
+        which stays and is migrated in place."""
+        by_kind = {p.target.kind: p for p in plans}
+        pypi, test = by_kind[IndexKind.PYPI], by_kind.get(IndexKind.TESTPYPI)
+        self._check_uploads(job, [test] if test else [])
+        steps = (*job.path, "steps")
+        copies: list[NewStep] = []
+        for step in job.steps():
+            if step.action in DOWNLOAD_ACTIONS:
+                if conditions.foreign_context(step.data, set(self.workflow.env)):
+                    raise SplitRefused("a download step reads values of this job", _BY_HAND)
+                copies.append(patch.take_item(steps, step.index, self._dash_column))
+        target = PublishTarget(IndexKind.TESTPYPI, test, test or pypi)
+        needs = list(dict.fromkeys([*needs_list(job), *self._needed_by(job, target)]))
+        target.job = self._publish_job(job, target, copies, needs, projects, patch, report)
+        if test is not None:
+            patch.remove_item(steps, test.step.index)
+        self._insert_jobs(job, [target.job], patch)
+        if self.options.gate_pypi_on_testpypi:
+            add_need(patch, job, target.job.id)
+            report.change(job.id, job.line, f"`{job.id}` now runs after `{target.job.id}`")
+        return pypi
+
+    # -- one publish job -----------------------------------------------------------------------
+
+    def _publish_job(
+        self,
+        job: Job,
+        target: PublishTarget,
+        first_steps: list[NewStep],
+        needs: list[str],
+        projects: dict[int, ProjectName],
+        patch: RestructurePatch,
+        report: ResultBuilder,
+    ) -> NewJob:
+        base = "publish-to-testpypi" if target.kind is IndexKind.TESTPYPI else "publish-to-pypi"
+        job_id = self._id_maker(job)(base)
+        project = projects[target.source.step.index]
+        step, descriptions = self._publish_step(job, target, patch)
+        header: dict[str, Any] = {"needs": Flow(tuple(needs))} if needs else {}
+        condition = conditions.combine(job.data.get("if"), target.step_if)
+        if condition is not None:
+            header["if"] = condition
+        header["runs-on"] = "ubuntu-latest"
+        header["environment"], env_name = self._environment(job, job_id, target, project, report)
+        header["permissions"] = {permissions.ID_TOKEN: permissions.ID_TOKEN_WRITE}
+        if job.data.get("continue-on-error") is True:
+            header["continue-on-error"] = True
+        line = target.source.step.line
+        index = _INDEX_NAMES[target.kind]
+        report.change(job_id, line, f"added job `{job_id}`: publishes to {index} from `{job.id}`")
+        for description in descriptions:
+            report.change(job_id, line, description)
+        for message in target.plan.notes if target.plan else ():
+            report.note(job_id, line, message)
+        report.publishers.append(
+            TrustedPublisher(
+                index=target.kind.value,
+                project=project.name,
+                workflow=self.workflow.filename,
+                environment=env_name,
+                job=job_id,
+                project_source=project.source,
+            )
+        )
+        if target.plan is not None:
+            report.removed_secrets(job.id, line, target.plan.secrets)
+        return NewJob(job_id, header, [*first_steps, step])
+
+    def _publish_step(
+        self, job: Job, target: PublishTarget, patch: RestructurePatch
+    ) -> tuple[NewStep, list[str]]:
+        if target.plan is None:
+            return self._added_testpypi_step(target.source), ["added an upload to TestPyPI"]
+        within = RestructurePatch(self.workflow.doc)
+        descriptions = target.plan.edit(within) if target.plan.edit else []
+        if "if" in target.plan.step.data:
+            within.remove_entry(target.plan.step.path, "if")  # it is the job's `if:` now
+            descriptions.append("moved the upload's `if:` to the job")
+        steps = (*job.path, "steps")
+        moved = patch.take_item(steps, target.plan.step.index, self._dash_column, within)
+        return moved, descriptions
+
+    def _added_testpypi_step(self, pypi: StepPlan) -> dict[str, Any]:
+        uses: Any = pypi.step.uses
+        comment = self.conventions.comment_after(pypi.step.path)
+        if comment:
+            uses = Commented(uses, comment)
+        inputs: dict[str, Any] = {"repository-url": TESTPYPI_UPLOAD_URL}
+        packages = pypi.step.with_.get("packages-dir", pypi.step.with_.get("packages_dir"))
+        if packages is not None:
+            inputs["packages-dir"] = packages
+        return {"name": "Publish to TestPyPI", "uses": uses, "with": inputs}
+
+    def _environment(
+        self,
+        job: Job,
+        job_id: str,
+        target: PublishTarget,
+        project: ProjectName,
+        report: ResultBuilder,
+    ) -> tuple[Any, str]:
+        existing = job.data.get("environment")
+        inherits = target.inherits_environment and existing is not None
+        if inherits and not conditions.foreign_context({"environment": existing}, set()):
+            name = environment.existing_environment(job) or ""
+            report.note(job_id, job.line, f"`{job_id}` uses the environment {name!r} of `{job.id}`")
+            return copy.deepcopy(existing), name
+        kind = target.kind
+        value = environment.new_environment(kind, project.normalized, self.options)
+        return value, environment.environment_name(kind, self.options)
+
+    def _gate(self, targets: list[PublishTarget], report: ResultBuilder) -> None:
+        pypi = next((t for t in targets if t.kind is IndexKind.PYPI), None)
+        test = next((t for t in targets if t.kind is IndexKind.TESTPYPI), None)
+        if not self.options.gate_pypi_on_testpypi or pypi is None or test is None:
+            return
+        assert pypi.job is not None and test.job is not None
+        needs = pypi.job.header.get("needs", Flow(()))
+        pypi.job.header["needs"] = Flow((*needs.items, test.job_id))
+        line = pypi.source.step.line
+        report.change(pypi.job_id, line, f"`{pypi.job_id}` runs only after `{test.job_id}`")
+        if not conditions.same_condition(pypi.job.header.get("if"), test.job.header.get("if")):
+            report.note(
+                pypi.job_id,
+                line,
+                f"`{test.job_id}` runs under a different condition; whenever it is skipped, "
+                f"`{pypi.job_id}` is skipped too",
+            )
+
+    def _own_permissions(self, job: Job, patch: RestructurePatch, report: ResultBuilder) -> None:
+        """Give the build job its own `permissions` when it would be the only job without.
+
+        A workflow of several jobs where only some set `permissions` has its workflow-level
+        permissions flagged (zizmor); the old job alone was exempt. The build job keeps what it
+        had from the workflow, or, where the workflow sets nothing, gets what the in-place rule
+        gives a job (`contents: read` to check out), without `id-token`.
+        """
+        others = [j for j in self.workflow.jobs() if j.id != job.id]
+        if "permissions" in job.data or any("permissions" not in j.data for j in others):
+            return
+        inherited = self.workflow.data.get("permissions")
+        if isinstance(inherited, dict) and set(inherited.values()) <= {"read", "none"}:
+            return  # read-only workflow permissions are not flagged
+        if "permissions" in self.workflow.data:
+            value = copy.deepcopy(inherited)
+            if isinstance(value, dict):
+                value.pop(permissions.ID_TOKEN, None)
+            what = "the workflow's permissions, spelled out on the job"
+        else:
+            value = {"contents": "read"} if job.checks_out_code() else {}
+            what = "it ran with the repository's default token permissions"
+            written = ", ".join(f"{k}: {v}" for k, v in value.items())
+            report.note(
+                job.id,
+                job.line,
+                f"`{job.id}` now has `permissions: {{{written}}}` like the jobs trustpub added; "
+                "add any scope its steps need (e.g. `contents: write` to push a tag)",
+            )
+        patch.insert_entries(job.path, {"permissions": value}, after=_anchor_key(job))
+        report.change(job.id, job.line, f"added job-level `permissions` ({what})")
+
+    # -- shared pieces -------------------------------------------------------------------------
+
+    def _check_uploads(self, job: Job, plans: list[StepPlan]) -> None:
+        if "${{" in str(conditions.expression(job.data.get("if")) or ""):
+            raise SplitRefused("the job's `if:` mixes `${{ }}` with other text", _BY_HAND)
+        for plan in plans:
+            line = plan.step.line
+            context = conditions.step_only_context(plan.step.data.get("if"))
+            if context:
+                raise SplitRefused(
+                    f"the upload on line {line} runs only if a condition that reads `{context}` "
+                    "holds, and a publish job's `if:` cannot read it",
+                    _BY_HAND,
+                )
+            foreign = conditions.foreign_context(plan.step.data, set(self.workflow.env))
+            if foreign:
+                raise SplitRefused(
+                    f"the upload on line {line} reads `{foreign}` from this job, which a "
+                    "separate publish job does not have",
+                    _BY_HAND,
+                )
+
+    def _ref(self, action: str, job: Job, report: ResultBuilder) -> artifacts.ActionRef:
+        ref = self.conventions.ref(action)
+        if ref.note:
+            report.note(job.id, job.line, ref.note)
+        return ref
+
+    def _id_maker(self, job: Job) -> Any:
+        def new_id(base: str) -> str:
+            for candidate in (base, f"{base}-{job.id}", *(f"{base}-{n}" for n in range(2, 100))):
+                if candidate not in self.job_ids:
+                    self.job_ids.add(candidate)
+                    return candidate
+            raise SplitRefused(f"no free job id like `{base}`")
+
+        return new_id
+
+    @cached_property
+    def _jobs_column(self) -> int:
+        node = self.workflow.doc.node_at(("jobs",))
+        key = node.value[0][0]  # type: ignore[union-attr]
+        return int(self.workflow.doc.column_of(key.start_mark.index))
+
+    @cached_property
+    def _dash_column(self) -> int:
+        style = self.workflow.doc.style
+        return self._jobs_column + style.indent + style.seq_offset
+
+    @cached_property
+    def _blank_line_between_jobs(self) -> bool:
+        doc = self.workflow.doc
+        node = doc.node_at(("jobs",))
+        keys = [k for k, _ in node.value][1:]  # type: ignore[union-attr]
+        blank = 0
+        for key in keys:
+            line = doc.line_of(key.start_mark.index) - 1
+            while line > 0 and doc.line_text(line).strip().startswith("#"):
+                line -= 1
+            blank += not doc.line_text(line).strip()
+        return not keys or blank * 2 >= len(keys)
+
+    def _insert_jobs(self, job: Job, new_jobs: list[NewJob], patch: RestructurePatch) -> None:
+        doc = self.workflow.doc
+        lines = jobs_text(new_jobs, self._jobs_column, doc.style, self._blank_line_between_jobs)
+        patch.insert_entry_text(
+            ("jobs",), job.id, lines, lambda data: {j.id: j.value() for j in new_jobs}
+        )
+
+
+def packages_path(plans: list[StepPlan]) -> str:
+    """The directory the uploads read (the same for all of them), as the artifact path."""
+    written = [p.step.with_.get("packages-dir", p.step.with_.get("packages_dir")) for p in plans]
+    normalized = {_normalized(w) for w in written}
+    if len(normalized) > 1:
+        raise SplitRefused(
+            "the uploads read different directories (`packages-dir`)",
+            "split it by hand, with one artifact per directory",
+        )
+    value = next((str(w) for w in written if w is not None), "dist/")
+    if "${{" in value:
+        raise SplitRefused("`packages-dir` is computed at run time", _BY_HAND)
+    return value
+
+
+def _normalized(value: Any) -> str:
+    text = "dist" if value is None else str(value).strip()
+    return text.removeprefix("./").rstrip("/") or "."
+
+
+def _anchor_key(job: Job) -> str | None:
+    """The key new job-level entries go after: `runs-on`, else the key before `steps`."""
+    keys = list(job.data)
+    if "runs-on" in keys:
+        return "runs-on"
+    if "steps" in keys and keys.index("steps") > 0:
+        return keys[keys.index("steps") - 1]
+    return None

@@ -1,0 +1,97 @@
+"""The engine on every fixtures/rewrite/<case>/: before.yml becomes after.yml, byte for byte."""
+
+from __future__ import annotations
+
+import pytest
+
+from rewrite_cases import WORKFLOW_FILE, RewriteCase, assert_same_text, load_cases
+from trustpub.rewrite.result import Status
+
+CASES = load_cases()
+
+
+def _ids(case: RewriteCase) -> str:
+    return case.name
+
+
+@pytest.fixture(params=CASES, ids=_ids)
+def case(request: pytest.FixtureRequest) -> RewriteCase:
+    result: RewriteCase = request.param
+    return result
+
+
+def test_there_are_cases() -> None:
+    assert len(CASES) >= 40
+
+
+def test_before_becomes_after(case: RewriteCase) -> None:
+    result = case.rewrite(case.before)
+    assert result.failure is None, result.failure
+    assert_same_text(result.text, case.after)
+    assert result.status is case.status
+
+
+def test_expectations(case: RewriteCase) -> None:
+    result = case.rewrite(case.before)
+    if case.removed_secrets is not None:
+        assert result.removed_secrets == case.removed_secrets
+    if case.publishers is not None:
+        assert {p.workflow for p in result.publishers} <= {WORKFLOW_FILE}
+        found = [
+            {"index": p.index, "project": p.project, "environment": p.environment, "job": p.job}
+            for p in result.publishers
+        ]
+        assert found == list(case.publishers)
+    reasons = [s.reason for s in result.skips]
+    if case.skip_reasons is not None:
+        for expected in case.skip_reasons:
+            assert any(expected in r for r in reasons), (expected, reasons)
+    elif case.status is Status.CHANGED:
+        assert reasons == []
+    if case.notes is not None:
+        messages = [n.message for n in result.notes]
+        if not case.notes:
+            assert messages == []
+        for expected in case.notes:
+            assert any(expected in m for m in messages), (expected, messages)
+    if case.status is Status.CHANGED:
+        assert result.changes
+
+
+def test_idempotent(case: RewriteCase) -> None:
+    after = case.after
+    result = case.rewrite(after)
+    assert_same_text(result.text, after)
+    assert result.failure is None, result.failure
+    assert result.status is case.rerun_status
+    assert not result.changes
+    assert not result.removed_secrets
+
+
+def _crlf(text: str) -> str | None:
+    return None if "\r\n" in text else text.replace("\n", "\r\n")
+
+
+def _bom(text: str) -> str | None:
+    return None if text.startswith("\ufeff") else "\ufeff" + text
+
+
+def _no_final_newline(text: str) -> str | None:
+    if not text.endswith("\n") or text.rstrip("\r\n").count("\n") < text.count("\n") - 1:
+        return None  # none, or more than one line ending at the end
+    return text.removesuffix("\r\n") if text.endswith("\r\n") else text[:-1]
+
+
+VARIANTS = {"crlf": _crlf, "bom": _bom, "no-final-newline": _no_final_newline}
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_byte_variants(case: RewriteCase, variant: str) -> None:
+    """The same case with CRLF endings, a BOM or no final newline gives the same variant out."""
+    change = VARIANTS[variant]
+    before, after = change(case.before), change(case.after)
+    if before is None or after is None:
+        pytest.skip(f"the case already has this property ({variant})")
+    result = case.rewrite(before)
+    assert result.failure is None, result.failure
+    assert_same_text(result.text, after)

@@ -1,0 +1,362 @@
+"""Workflows the engine must leave byte-identical, with the status and the reason it reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from rewrite_cases import WORKFLOW_PATH, fixed_lookup
+from trustpub.rewrite.engine import rewrite_workflow
+from trustpub.rewrite.result import Options, Status
+
+IN_PLACE = Options(keep_build_in_job=True)
+
+
+@dataclass(frozen=True)
+class Noop:
+    id: str
+    text: str
+    status: Status
+    reason: str | None = None  # a substring of a skip reason (SKIPPED) or the failure (FAILED)
+    options: Options = IN_PLACE
+
+
+def _publish_job(
+    *,
+    on: str = "on:\n  release:\n    types: [published]\n",
+    top: str = "",
+    job_head: str = "",
+    runs_on: str = "ubuntu-latest",
+    with_: str = "          password: ${{ secrets.PYPI_API_TOKEN }}\n",
+) -> str:
+    """A token-publishing workflow with one part swapped out."""
+    return (
+        f"{top}name: Release\n\n{on}\njobs:\n"
+        f"{job_head}  publish:\n    runs-on: {runs_on}\n    steps:\n"
+        "      - uses: actions/checkout@v4\n"
+        "      - run: pipx run build\n"
+        "      - uses: pypa/gh-action-pypi-publish@release/v1\n"
+        f"        with:\n{with_}"
+    )
+
+
+PACKAGING_GUIDE = """\
+name: Publish Python 🐍 distribution 📦 to PyPI and TestPyPI
+
+on: push
+permissions: {}
+
+jobs:
+  build:
+    name: Build distribution 📦
+    runs-on: ubuntu-latest
+
+    steps:
+    - uses: actions/checkout@v4
+      with:
+        persist-credentials: false
+    - name: Set up Python
+      uses: actions/setup-python@v5
+      with:
+        python-version: "3.x"
+    - name: Install pypa/build
+      run: >-
+        python3 -m
+        pip install
+        build
+        --user
+    - name: Build a binary wheel and a source tarball
+      run: python3 -m build
+    - name: Store the distribution packages
+      uses: actions/upload-artifact@v4
+      with:
+        name: python-package-distributions
+        path: dist/
+
+  publish-to-pypi:
+    name: >-
+      Publish Python 🐍 distribution 📦 to PyPI
+    if: startsWith(github.ref, 'refs/tags/')  # only publish to PyPI on tag pushes
+    needs:
+    - build
+    runs-on: ubuntu-latest
+    environment:
+      name: pypi
+      url: https://pypi.org/p/example
+    permissions:
+      id-token: write  # IMPORTANT: mandatory for trusted publishing
+
+    steps:
+    - name: Download all the dists
+      uses: actions/download-artifact@v4
+      with:
+        name: python-package-distributions
+        path: dist/
+    - name: Publish distribution 📦 to PyPI
+      uses: pypa/gh-action-pypi-publish@release/v1
+
+  publish-to-testpypi:
+    name: Publish Python 🐍 distribution 📦 to TestPyPI
+    needs:
+    - build
+    runs-on: ubuntu-latest
+
+    environment:
+      name: testpypi
+      url: https://test.pypi.org/p/example
+
+    permissions:
+      id-token: write  # IMPORTANT: mandatory for trusted publishing
+
+    steps:
+    - name: Download all the dists
+      uses: actions/download-artifact@v4
+      with:
+        name: python-package-distributions
+        path: dist/
+    - name: Publish distribution 📦 to TestPyPI
+      uses: pypa/gh-action-pypi-publish@release/v1
+      with:
+        repository-url: https://test.pypi.org/legacy/
+"""
+
+PYPI_DOCS_EXAMPLE = """\
+on:
+  release:
+    types: [published]
+
+jobs:
+  pypi-publish:
+    name: upload release to PyPI
+    runs-on: ubuntu-latest
+    # Specifying a GitHub environment is optional, but strongly encouraged
+    environment: release
+    permissions:
+      # IMPORTANT: this permission is mandatory for trusted publishing
+      id-token: write
+    steps:
+      # retrieve your distributions here
+
+      - name: Publish package distributions to PyPI
+        uses: pypa/gh-action-pypi-publish@release/v1
+"""
+
+MINTED_TOKEN = """\
+on:
+  release:
+    types: [published]
+
+jobs:
+  pypi:
+    runs-on: ubuntu-latest
+    permissions:
+      id-token: write
+    steps:
+      - name: mint API token
+        id: mint-token
+        run: ./mint-token.sh >> "$GITHUB_OUTPUT"
+      - uses: pypa/gh-action-pypi-publish@release/v1
+        with:
+          password: ${{ steps.mint-token.outputs.api-token }}
+"""
+
+CI_ONLY = """\
+name: CI
+
+on: [push, pull_request]
+
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/upload-artifact@v4
+        with:
+          name: coverage
+          path: htmlcov/
+      - run: pipx run tox
+"""
+
+MATRIX_OS = """\
+on:
+  push:
+    tags: ["v*"]
+
+jobs:
+  wheels:
+    strategy:
+      matrix:
+        os: [ubuntu-latest, windows-latest]
+    runs-on: ${{ matrix.os }}
+    steps:
+      - uses: actions/checkout@v4
+      - run: pipx run build
+      - uses: pypa/gh-action-pypi-publish@release/v1
+        with:
+          password: ${{ secrets.PYPI_API_TOKEN }}
+"""
+
+SHARED_CREDENTIALS = """\
+on:
+  release:
+    types: [published]
+
+jobs:
+  pypi:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: pypa/gh-action-pypi-publish@release/v1
+        with: &credentials
+          user: __token__
+          password: ${{ secrets.PYPI_API_TOKEN }}
+  mirror:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: pypa/gh-action-pypi-publish@release/v1
+        with: *credentials
+"""
+
+COMPOSITE_ACTION = """\
+name: Publish
+description: Upload the dists in dist/ to PyPI
+inputs:
+  token:
+    required: true
+runs:
+  using: composite
+  steps:
+    - uses: pypa/gh-action-pypi-publish@release/v1
+      with:
+        password: ${{ inputs.token }}
+"""
+
+TOKEN_INPUT = "          password: ${{ secrets.PYPI_API_TOKEN }}\n"
+
+
+def _url(url: str) -> str:
+    return f"{TOKEN_INPUT}          repository-url: {url}\n"
+
+
+NOOPS = [
+    Noop("already-migrated-packaging-guide", PACKAGING_GUIDE, Status.MIGRATED),
+    Noop("already-migrated-pypi-docs-example", PYPI_DOCS_EXAMPLE, Status.MIGRATED),
+    Noop(
+        "other-index-artifactory",
+        _publish_job(with_=_url("https://example.jfrog.io/artifactory/api/pypi/pypi-local")),
+        Status.SKIPPED,
+        "which is not PyPI or TestPyPI",
+    ),
+    Noop(
+        "other-index-devpi",
+        _publish_job(with_=_url("https://devpi.example.com/root/dev/")),
+        Status.SKIPPED,
+        "'https://devpi.example.com/root/dev/'",
+    ),
+    Noop(
+        "other-index-codeartifact",
+        _publish_job(
+            with_=_url(
+                "https://example-111122223333.d.codeartifact.us-east-1.amazonaws.com/pypi/repo/"
+            )
+        ),
+        Status.SKIPPED,
+        "codeartifact",
+    ),
+    Noop(
+        "other-index-gemfury",
+        _publish_job(with_=_url("https://push.fury.io/example/")),
+        Status.SKIPPED,
+        "push.fury.io",
+    ),
+    Noop(
+        "other-index-lookalike-host",
+        _publish_job(with_=_url("https://upload.pypi.org.example.com/legacy/")),
+        Status.SKIPPED,
+        "not PyPI or TestPyPI",
+    ),
+    Noop(
+        "index-from-an-input-expression",
+        _publish_job(
+            on="on:\n  workflow_dispatch:\n    inputs:\n      url:\n        type: string\n",
+            with_=_url("${{ inputs.url }}"),
+        ),
+        Status.SKIPPED,
+        "chosen at run time",
+    ),
+    Noop(
+        "opted-out-at-file-top",
+        _publish_job(top="# trustpub: ignore (we publish with a scoped token on purpose)\n"),
+        Status.SKIPPED,
+        "opted out",
+    ),
+    Noop(
+        "opted-out-on-the-job",
+        _publish_job(job_head="  # trustpub: ignore\n"),
+        Status.SKIPPED,
+        "opted out",
+    ),
+    Noop(
+        "reusable-workflow",
+        _publish_job(on="on:\n  workflow_call:\n    secrets:\n      PYPI_API_TOKEN:\n"),
+        Status.SKIPPED,
+        "reusable workflow",
+    ),
+    Noop(
+        "container-job",
+        _publish_job(runs_on="ubuntu-latest\n    container: python:3.12"),
+        Status.SKIPPED,
+        "container",
+    ),
+    Noop("windows-runner", _publish_job(runs_on="windows-latest"), Status.SKIPPED, "Linux"),
+    Noop("macos-runner", _publish_job(runs_on="macos-14"), Status.SKIPPED, "'macos-14'"),
+    Noop("matrix-os-with-windows", MATRIX_OS, Status.SKIPPED, "'windows-latest'"),
+    Noop(
+        "pull-request-target",
+        _publish_job(on="on:\n  pull_request_target:\n"),
+        Status.SKIPPED,
+        "pull_request_target",
+    ),
+    Noop(
+        "computed-secret-name",
+        _publish_job(
+            with_="          password: ${{ secrets[format('PYPI_TOKEN_{0}', github.ref_name)] }}\n"
+        ),
+        Status.SKIPPED,
+        "computed at run time",
+    ),
+    Noop("token-from-a-step-output", MINTED_TOKEN, Status.SKIPPED, "not from a repository secret"),
+    Noop("composite-action", COMPOSITE_ACTION, Status.SKIPPED, "composite action"),
+    Noop("no-publishing-at-all", CI_ONLY, Status.UNCHANGED),
+    Noop(
+        "github-enterprise",
+        _publish_job(),
+        Status.SKIPPED,
+        "GitHub Enterprise",
+        Options(keep_build_in_job=True, github_enterprise=True),
+    ),
+    # Both jobs are left alone: deleting either copy of the shared `with:` alone is not safe.
+    Noop("credentials-shared-through-an-anchor", SHARED_CREDENTIALS, Status.SKIPPED, "anchor"),
+    Noop("not-yaml", "jobs:\n  publish: [unclosed\n", Status.FAILED, "line"),
+    Noop("empty-file", "\n", Status.FAILED, "empty"),
+]
+
+
+@pytest.mark.parametrize("noop", NOOPS, ids=[n.id for n in NOOPS])
+def test_left_byte_identical(noop: Noop) -> None:
+    result = rewrite_workflow(noop.text, WORKFLOW_PATH, fixed_lookup("example"), noop.options)
+    assert result.text == noop.text
+    assert not result.changed
+    assert result.status is noop.status, (result.skips, result.failure)
+    assert not result.changes
+    assert not result.removed_secrets
+    assert not result.publishers
+    if noop.status is Status.SKIPPED:
+        reasons = [s.reason for s in result.skips]
+        assert any(noop.reason in r for r in reasons), (noop.reason, reasons)
+    elif noop.status is Status.FAILED:
+        assert result.failure is not None
+        assert noop.reason in f"line {result.failure.line}: {result.failure.message}"
+    else:
+        assert not result.skips
+        assert result.failure is None

@@ -1,0 +1,223 @@
+"""One index per job: fixtures/split/<case>/ before.yml becomes after.yml, and what holds for each.
+
+The cases use the fixture format of `rewrite_cases` (before.yml, after.yml written by hand from
+the rules, case.toml). Beyond the byte-exact text: the dists a build job stores are exactly what
+its publish jobs download, a second run changes nothing, and every after.yml passes the offline
+validators (no `use-trusted-publishing`, no more `excessive-permissions` than before).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rewrite_cases import REPO_ROOT, WORKFLOW_FILE, RewriteCase, assert_same_text, load_case
+from trustpub.rewrite.document import load_data
+from trustpub.rewrite.result import Status
+from validators import (
+    LintError,
+    SchemaError,
+    ValidatorMissing,
+    ZizmorFinding,
+    actionlint,
+    check_jsonschema,
+    idents,
+    zizmor,
+)
+
+SPLIT_FIXTURES = REPO_ROOT / "fixtures" / "split"
+CASES = [load_case(d) for d in sorted(SPLIT_FIXTURES.iterdir()) if (d / "before.yml").exists()]
+CHANGED = [c for c in CASES if c.status is Status.CHANGED]
+PYPA_ACTION = "pypa/gh-action-pypi-publish"
+
+
+@pytest.fixture(params=CASES, ids=lambda case: case.name)
+def case(request: pytest.FixtureRequest) -> RewriteCase:
+    result: RewriteCase = request.param
+    return result
+
+
+def test_there_are_cases() -> None:
+    assert len(CASES) >= 20
+
+
+def test_before_becomes_after(case: RewriteCase) -> None:
+    result = case.rewrite(case.before)
+    assert result.failure is None, result.failure
+    assert_same_text(result.text, case.after)
+    assert result.status is case.status
+
+
+def test_expectations(case: RewriteCase) -> None:
+    result = case.rewrite(case.before)
+    if case.removed_secrets is not None:
+        assert result.removed_secrets == case.removed_secrets
+    if case.publishers is not None:
+        assert {p.workflow for p in result.publishers} <= {WORKFLOW_FILE}
+        found = [
+            {"index": p.index, "project": p.project, "environment": p.environment, "job": p.job}
+            for p in result.publishers
+        ]
+        assert found == list(case.publishers)
+    reasons = [s.reason for s in result.skips]
+    if case.skip_reasons is not None:
+        for expected in case.skip_reasons:
+            assert any(expected in r for r in reasons), (expected, reasons)
+    elif case.status is Status.CHANGED:
+        assert reasons == []
+    if case.notes is not None:
+        messages = [n.message for n in result.notes]
+        assert messages if case.notes else not messages, messages
+        for expected in case.notes:
+            assert any(expected in m for m in messages), (expected, messages)
+
+
+def test_publishers_name_jobs_that_exist_and_publish(case: RewriteCase) -> None:
+    result = case.rewrite(case.before)
+    jobs = load_data(result.text)["jobs"]
+    for publisher in result.publishers:
+        steps = jobs[publisher.job]["steps"]
+        assert sum(str(s.get("uses", "")).startswith(PYPA_ACTION) for s in steps) == 1
+
+
+def test_idempotent(case: RewriteCase) -> None:
+    again = case.rewrite(case.after)
+    assert again.failure is None
+    assert_same_text(again.text, case.after)
+    assert again.status is case.rerun_status
+
+
+def test_every_job_holds_at_most_one_pypa_action_call(case: RewriteCase) -> None:
+    if case.status is not Status.CHANGED:
+        return
+    for job_id, job in load_data(case.after)["jobs"].items():
+        calls = [s for s in job.get("steps", []) if str(s.get("uses", "")).startswith(PYPA_ACTION)]
+        assert len(calls) <= 1, job_id
+
+
+# -- the artifact the build job stores is what the publish jobs download -------------------------
+
+
+@dataclass(frozen=True)
+class Link:
+    publish_job: str
+    build_job: str
+    upload: dict[str, Any]
+    download: dict[str, Any]
+    packages_dir: str
+
+
+def _uses(step: dict[str, Any], action: str) -> bool:
+    return str(step.get("uses", "")).split("@")[0] == action
+
+
+def _steps(job: dict[str, Any]) -> list[dict[str, Any]]:
+    return [s for s in job.get("steps", []) if isinstance(s, dict)]
+
+
+def _needs(job: dict[str, Any]) -> list[str]:
+    needs = job.get("needs", [])
+    return [needs] if isinstance(needs, str) else list(needs)
+
+
+def _artifact_name(upload: dict[str, Any]) -> str:
+    """The name a leg's upload gets, with `${{ }}` expressions as one example value."""
+    return re.sub(r"\$\{\{.*?\}\}", "0", str(upload["with"].get("name", "artifact")))
+
+
+def _links(data: dict[str, Any]) -> list[Link]:
+    """For every publish job: the download step, the upload it matches, and `packages-dir`."""
+    links = []
+    jobs = data["jobs"]
+    for job_id, job in jobs.items():
+        publish = [s for s in _steps(job) if _uses(s, PYPA_ACTION)]
+        downloads = [s for s in _steps(job) if _uses(s, "actions/download-artifact")]
+        if len(publish) != 1 or not downloads:
+            continue
+        packages_dir = str((publish[0].get("with") or {}).get("packages-dir", "dist"))
+        for download in downloads:
+            wanted = download["with"].get("pattern") or download["with"]["name"]
+            for needed in _needs(job):
+                for upload in _steps(jobs[needed]):
+                    if _uses(upload, "actions/upload-artifact") and fnmatch.fnmatchcase(
+                        _artifact_name(upload), wanted
+                    ):
+                        links.append(Link(job_id, needed, upload, download, packages_dir))
+    return links
+
+
+def _directory(path: Any) -> str:
+    return str(path).removeprefix("./").rstrip("/")
+
+
+@pytest.mark.parametrize("case", CHANGED, ids=lambda case: case.name)
+def test_publish_jobs_download_what_the_build_job_stored(case: RewriteCase) -> None:
+    result = case.rewrite(case.before)
+    data = load_data(result.text)
+    links = _links(data)
+    linked = {link.publish_job for link in links}
+    for publisher in result.publishers:
+        steps = _steps(data["jobs"][publisher.job])
+        if any(_uses(s, "actions/download-artifact") for s in steps):
+            assert publisher.job in linked, publisher.job
+    for link in links:
+        upload, download = link.upload["with"], link.download["with"]
+        assert _directory(upload["path"]) == _directory(download["path"]), link
+        assert _directory(download["path"]) == _directory(link.packages_dir), link
+        if "pattern" in download:
+            assert download.get("merge-multiple") is True, link
+            assert "${{" in str(upload["name"]), "each matrix leg needs its own artifact name"
+
+
+def test_split_cases_have_links() -> None:
+    split = [c for c in CHANGED if "publish-to-" in c.after and "publish-to-" not in c.before]
+    assert len(split) >= 15
+    for case in split:
+        assert _links(load_data(case.after)), case.name
+
+
+# -- validators --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Validation:
+    zizmor: dict[Path, list[ZizmorFinding]]
+    actionlint: dict[Path, list[LintError]]
+    schema: dict[Path, list[SchemaError]]
+
+
+@pytest.fixture(scope="module")
+def validated() -> Validation:
+    afters = [c.after_path for c in CASES]
+    try:
+        return Validation(
+            zizmor([c.before_path for c in CASES] + afters),
+            actionlint(afters),
+            check_jsonschema(afters),
+        )
+    except ValidatorMissing as error:
+        pytest.fail(str(error))
+
+
+@pytest.mark.validators
+def test_after_passes_actionlint(case: RewriteCase, validated: Validation) -> None:
+    assert validated.actionlint[case.after_path] == []
+
+
+@pytest.mark.validators
+def test_after_passes_the_schema(case: RewriteCase, validated: Validation) -> None:
+    assert validated.schema[case.after_path] == []
+
+
+@pytest.mark.validators
+def test_after_is_trusted_and_no_more_permissive(case: RewriteCase, validated: Validation) -> None:
+    before = idents(validated.zizmor[case.before_path])
+    after = idents(validated.zizmor[case.after_path])
+    if case.status is Status.CHANGED:
+        assert after["use-trusted-publishing"] == 0
+    assert after["excessive-permissions"] <= before["excessive-permissions"]

@@ -1,0 +1,153 @@
+"""The before/after fixture pairs in fixtures/rewrite/<case>/, and how to run the engine on them.
+
+Each case directory holds `before.yml`, `after.yml` and an optional `case.toml`:
+
+    options = {keep_build_in_job = true}     # trustpub.rewrite.result.Options fields
+    project = "name"                         # what the project lookup returns (default "example")
+    status = "changed"                       # the engine's status for before.yml (default)
+    removed_secrets = ["PYPI_API_TOKEN"]     # exactly these
+    publishers = [{index = "pypi", project = "name", environment = "pypi", job = "publish"}]
+    skip_reasons = ["substring", ...]        # each found in some skip reason
+    notes = ["substring", ...]               # each found in some note; [] means no notes at all
+
+Keys that are absent are not checked, except status; a changed case without skip_reasons must
+have no skips. Rewriting after.yml must change nothing and report "migrated" (for a changed case)
+or the same status.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from trustpub.project import ProjectName
+from trustpub.rewrite.engine import rewrite_workflow
+from trustpub.rewrite.result import Options, ProjectLookup, RewriteResult, Status
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = REPO_ROOT / "fixtures" / "rewrite"
+# The path the engine is told the workflow has; publishers name its file.
+WORKFLOW_PATH = ".github/workflows/release.yml"
+WORKFLOW_FILE = "release.yml"
+
+_KEYS = {
+    "options",
+    "project",
+    "status",
+    "removed_secrets",
+    "publishers",
+    "skip_reasons",
+    "notes",
+}
+_OPTION_NAMES = {f.name for f in fields(Options)}
+
+
+def read_text(path: Path) -> str:
+    """The file's text with its line endings as they are (no newline translation)."""
+    with open(path, encoding="utf-8", newline="") as f:
+        return f.read()
+
+
+def fixed_lookup(project: str) -> ProjectLookup:
+    """A project lookup that answers `project` for every directory."""
+
+    def lookup(directory: str) -> ProjectName:
+        return ProjectName(project, "test")
+
+    return lookup
+
+
+@dataclass(frozen=True)
+class RewriteCase:
+    name: str
+    directory: Path
+    options: Options
+    project: str
+    status: Status
+    removed_secrets: frozenset[str] | None
+    publishers: tuple[dict[str, str], ...] | None
+    skip_reasons: tuple[str, ...] | None
+    notes: tuple[str, ...] | None
+
+    @property
+    def before_path(self) -> Path:
+        return self.directory / "before.yml"
+
+    @property
+    def after_path(self) -> Path:
+        return self.directory / "after.yml"
+
+    @property
+    def before(self) -> str:
+        return read_text(self.before_path)
+
+    @property
+    def after(self) -> str:
+        return read_text(self.after_path)
+
+    @property
+    def rerun_status(self) -> Status:
+        """The status for after.yml: already migrated, or as before when nothing changed."""
+        return Status.MIGRATED if self.status is Status.CHANGED else self.status
+
+    def rewrite(self, text: str) -> RewriteResult:
+        return rewrite_workflow(text, WORKFLOW_PATH, fixed_lookup(self.project), self.options)
+
+
+def load_case(directory: Path) -> RewriteCase:
+    spec: dict[str, Any] = {}
+    toml = directory / "case.toml"
+    if toml.exists():
+        spec = tomllib.loads(read_text(toml))
+    unknown = set(spec) - _KEYS
+    if unknown:
+        raise ValueError(f"{toml}: unknown keys {sorted(unknown)}")
+    options = spec.get("options", {})
+    unknown = set(options) - _OPTION_NAMES
+    if unknown:
+        raise ValueError(f"{toml}: unknown options {sorted(unknown)}")
+    secrets = spec.get("removed_secrets")
+    publishers = spec.get("publishers")
+    skips = spec.get("skip_reasons")
+    notes = spec.get("notes")
+    status = Status(spec.get("status", "changed"))
+    return RewriteCase(
+        name=directory.name,
+        directory=directory,
+        options=Options(**options),
+        project=spec.get("project", "example"),
+        status=status,
+        removed_secrets=None if secrets is None else frozenset(secrets),
+        publishers=None if publishers is None else tuple(publishers),
+        skip_reasons=None if skips is None else tuple(skips),
+        notes=None if notes is None else tuple(notes),
+    )
+
+
+def load_cases() -> list[RewriteCase]:
+    return [load_case(d) for d in sorted(FIXTURES.iterdir()) if (d / "before.yml").exists()]
+
+
+def text_diff(expected: str, actual: str) -> str:
+    """A unified diff that shows line endings and trailing whitespace (lines as repr)."""
+    lines = difflib.unified_diff(
+        [repr(line) for line in expected.splitlines(keepends=True)],
+        [repr(line) for line in actual.splitlines(keepends=True)],
+        "expected",
+        "actual",
+        lineterm="",
+    )
+    return "\n".join(lines)
+
+
+def assert_same_text(actual: str, expected: str) -> None:
+    if actual != expected:
+        raise AssertionError("the text differs:\n" + text_diff(expected, actual))
