@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, NamedTuple
 import typer
 
 from trustpub import __version__
+from trustpub.bot.command import bot_command
 from trustpub.exit_codes import (
     EXIT_CHANGES_NEEDED,
     EXIT_FAILED,
@@ -17,7 +18,9 @@ from trustpub.exit_codes import (
     EXIT_OK,
     EXIT_USAGE,
 )
+from trustpub.github.client import DEFAULT_TOKEN_ENV
 from trustpub.github.command import secrets_command
+from trustpub.github.lookup import LookupRequest, reviewer_option
 
 if TYPE_CHECKING:
     from trustpub.rewrite.result import Options
@@ -38,6 +41,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
+    pretty_exceptions_show_locals=False,  # a traceback must never print the GitHub token
 )
 
 
@@ -101,6 +105,14 @@ BaseUrlOpt = Annotated[
     typer.Option("--base-url", help="GitHub API URL; a GitHub Enterprise Server URL is reported."),
 ]
 ColorOpt = Annotated[Color, typer.Option("--color", help="Colour the output.")]
+TokenEnvOpt = Annotated[
+    str,
+    typer.Option(
+        "--token-env",
+        help="Environment variable holding a GitHub token (else GH_TOKEN); with one, the report "
+        "says which obsolete secrets exist on GitHub.",
+    ),
+]
 ReposFileOpt = Annotated[
     str | None,
     typer.Option(
@@ -172,6 +184,7 @@ def diff(
     resume: ResumeOpt = False,
     only_failed: OnlyFailedOpt = False,
     quiet: QuietOpt = False,
+    token_env: TokenEnvOpt = DEFAULT_TOKEN_ENV,
 ) -> None:
     """Show the changes and the report; write nothing. Exit 1 if changes are needed."""
     options = _options(
@@ -183,7 +196,8 @@ def diff(
         base_url,
     )
     fleet = FleetArgs(repos_file, jobs, state, resume, only_failed, quiet)
-    _run("diff", paths, options, project, github, fmt.value, color.value, fleet)
+    on_github = LookupRequest(token_env, base_url)
+    _run("diff", paths, options, project, github, fmt.value, color.value, fleet, on_github)
 
 
 @app.command()
@@ -205,6 +219,23 @@ def apply(
     resume: ResumeOpt = False,
     only_failed: OnlyFailedOpt = False,
     quiet: QuietOpt = False,
+    token_env: TokenEnvOpt = DEFAULT_TOKEN_ENV,
+    create_environments: Annotated[
+        bool,
+        typer.Option(
+            "--create-environments",
+            help="Create the publish jobs' environments on GitHub (existing rules are kept).",
+        ),
+    ] = False,
+    pypi_reviewer: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--pypi-reviewer",
+            callback=reviewer_option,
+            help="USER or ORG/TEAM to require as reviewer of the PyPI environment (repeatable; "
+            "with --create-environments).",
+        ),
+    ] = None,
 ) -> None:
     """Rewrite the workflows in place (atomically, only files that change)."""
     options = _options(
@@ -216,10 +247,14 @@ def apply(
         base_url,
     )
     fleet = FleetArgs(repos_file, jobs, state, resume, only_failed, quiet)
-    _run("apply", paths, options, project, github, fmt.value, color.value, fleet)
+    if pypi_reviewer and not create_environments:
+        raise typer.BadParameter("needs --create-environments", param_hint="--pypi-reviewer")
+    on_github = LookupRequest(token_env, base_url, create_environments, tuple(pypi_reviewer or ()))
+    _run("apply", paths, options, project, github, fmt.value, color.value, fleet, on_github)
 
 
 app.command(name="secrets")(secrets_command)
+app.command(name="bot")(bot_command)
 
 
 class FleetArgs(NamedTuple):
@@ -261,13 +296,22 @@ def _run(
     fmt: str,
     color: str,
     fleet: FleetArgs,
+    on_github: LookupRequest | None = None,
 ) -> None:
     from trustpub.fleet.commands import Request, run_command
     from trustpub.fleet.runner import RepositoryJob
+    from trustpub.github.lookup import GitHubLookup
 
     job = RepositoryJob(command, options, project, github)
-    request = Request(command, tuple(paths or ()), job, fmt, color, *fleet)
-    raise typer.Exit(run_command(request))
+    look_up = GitHubLookup(on_github) if on_github is not None else None
+    request = Request(command, tuple(paths or ()), job, fmt, color, *fleet, look_up=look_up)
+    try:
+        code = run_command(request)
+    finally:
+        if look_up is not None:
+            look_up.close()
+    # An exhausted rate limit ends the run like an interruption: some lookups were not done.
+    raise typer.Exit(EXIT_INTERRUPTED if look_up and look_up.rate_limited else code)
 
 
 def _version(value: bool) -> None:

@@ -39,13 +39,15 @@ __all__ = [
 FileReader = Callable[[str], "str | None"]
 """Repo-relative POSIX path -> file text, or None when the file is absent or unreadable."""
 
-ASK = "pass --project NAME"
+_ASK = "pass --project NAME"
 
 
 @dataclass(frozen=True)
 class ProjectName:
+    """A project name as declared, and where it was found (for the report)."""
+
     name: str
-    source: str
+    source: str  # e.g. "pyproject.toml [project].name", "--project"
 
     @property
     def normalized(self) -> str:
@@ -55,19 +57,21 @@ class ProjectName:
 
 @dataclass(frozen=True)
 class ProjectNameProblem:
+    """Why no name could be found; `message` says what is wrong, where, and what to do."""
+
     path: str
     line: int | None
     message: str
 
 
-Result = ProjectName | ProjectNameProblem
+_Result = ProjectName | ProjectNameProblem
 
 
 def _where(path: str, line: int | None) -> str:
     return path if line is None else f"{path}:{line}"
 
 
-def _checked(name: str, source: str, path: str, line: int | None) -> Result:
+def _checked(name: str, source: str, path: str, line: int | None) -> _Result:
     try:
         canonicalize_name(name, validate=True)
     except InvalidName:
@@ -75,35 +79,37 @@ def _checked(name: str, source: str, path: str, line: int | None) -> Result:
             path,
             line,
             f"{_where(path, line)}: {name!r} is not a valid project name (letters, digits, "
-            f"'.', '-' and '_', starting and ending with a letter or digit); fix it, or {ASK}",
+            f"'.', '-' and '_', starting and ending with a letter or digit); fix it, or {_ASK}",
         )
     return ProjectName(name, source)
 
 
-def project_name_from_option(value: str) -> Result:
+def project_name_from_option(value: str) -> ProjectName | ProjectNameProblem:
     """Check a name given on the command line."""
     return _checked(value.strip(), "--project", "--project", None)
 
 
-def find_project_name(read: FileReader, directory: str = "") -> Result:
+def find_project_name(read: FileReader, directory: str = "") -> ProjectName | ProjectNameProblem:
     """The first name found in pyproject.toml, setup.cfg, then setup.py inside `directory`."""
     folder = posixpath.normpath(directory) if directory else "."
     if folder.startswith(("/", "../")) or folder == "..":
-        return ProjectNameProblem(directory, None, f"{directory}: is outside the repository; {ASK}")
+        return ProjectNameProblem(
+            directory, None, f"{directory}: is outside the repository; {_ASK}"
+        )
     prefix = "" if folder == "." else folder + "/"
     notes: list[str] = []
     for filename, finder in _FINDERS:
         path = prefix + filename
         text = read(path)
         if text is None:
-            notes.append(f"{path} does not exist")
+            notes.append(f"{path} not found")
             continue
         found = finder(text.removeprefix("\ufeff"), path)
         if not isinstance(found, str):
             return found
         notes.append(found)
     where = "the repository root" if folder == "." else folder
-    message = f"no project name found in {where}: " + "; ".join(notes) + f"; {ASK}"
+    message = f"no project name found in {where}: " + "; ".join(notes) + f"; {_ASK}"
     return ProjectNameProblem(folder, None, message)
 
 
@@ -127,7 +133,7 @@ def _key_line(text: str, section: str, key: str, separator: str = "=") -> int | 
     return None
 
 
-def _pyproject_name(text: str, path: str) -> Result | str:
+def _pyproject_name(text: str, path: str) -> _Result | str:
     try:
         data = tomllib.loads(text)
     except (ValueError, RecursionError) as exc:
@@ -136,7 +142,7 @@ def _pyproject_name(text: str, path: str) -> Result | str:
         line = int(at.group(1)) if at else getattr(exc, "lineno", None)
         reason = _TOML_ERROR_AT.sub("", reason)
         return ProjectNameProblem(
-            path, line, f"{_where(path, line)}: is not valid TOML ({reason}); fix it, or {ASK}"
+            path, line, f"{_where(path, line)}: is not valid TOML ({reason}); fix it, or {_ASK}"
         )
     project = data.get("project")
     poetry = data.get("tool", {}).get("poetry") if isinstance(data.get("tool"), dict) else None
@@ -149,7 +155,7 @@ def _pyproject_name(text: str, path: str) -> Result | str:
             return ProjectNameProblem(
                 path,
                 line,
-                f"{_where(path, line)}: [{section}].name is not a string; fix it, or {ASK}",
+                f"{_where(path, line)}: [{section}].name is not a string; fix it, or {_ASK}",
             )
         return _checked(name, f"{path} [{section}].name", path, line)
     dynamic = project.get("dynamic") if isinstance(project, dict) else None
@@ -158,7 +164,7 @@ def _pyproject_name(text: str, path: str) -> Result | str:
     return f"{path} has no [project].name or [tool.poetry].name"
 
 
-def _setup_cfg_name(text: str, path: str) -> Result | str:
+def _setup_cfg_name(text: str, path: str) -> _Result | str:
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read_string(text, source=path)
@@ -167,7 +173,7 @@ def _setup_cfg_name(text: str, path: str) -> Result | str:
         return ProjectNameProblem(
             path,
             line,
-            f"{_where(path, line)}: is not a valid INI file ({reason}); fix it, or {ASK}",
+            f"{_where(path, line)}: is not a valid INI file ({reason}); fix it, or {_ASK}",
         )
     name = parser.get("metadata", "name", fallback=None)
     if name is None:
@@ -339,7 +345,7 @@ class _SetupPy:
             return self.text(node.left, hops) + self.text(node.right, hops)
         if isinstance(node, cst.FormattedString):
             return "".join(self._f_string_part(part, node, hops) for part in node.parts)
-        if isinstance(node, cst.Name):
+        if isinstance(node, cst.Name) and node.value not in ("None", "True", "False"):
             value, line = self.constant(node)
             hops.append(f"{node.value} = {self.code(value)} at line {line}")
             return self.text(value, hops)
@@ -426,38 +432,37 @@ def _kind(node: cst.CSTNode) -> str:
     return next((kind for type_, kind in kinds if isinstance(node, type_)), "an expression")
 
 
-def _setup_py_name(text: str, path: str) -> Result | str:
+def _setup_py_name(text: str, path: str) -> _Result | str:
     import libcst as cst
 
-    too_deep = ProjectNameProblem(path, None, f"{path}: nests too deeply to be read; {ASK}")
+    too_deep = ProjectNameProblem(path, None, f"{path}: nests too deeply to be read; {_ASK}")
     try:
         # CPython's parser first: it rejects cleanly the deep nesting that crashes libcst's.
         ast.parse(text, filename=path)
-    except SyntaxError as exc:
+    except (SyntaxError, ValueError) as exc:
+        line = getattr(exc, "lineno", None)
         return ProjectNameProblem(
             path,
-            exc.lineno,
-            f"{_where(path, exc.lineno)}: is not valid Python ({exc.msg}); "
-            f"trustpub reads setup.py without running it, so fix it, or {ASK}",
+            line,
+            f"{_where(path, line)}: is not valid Python ({getattr(exc, 'msg', exc)}); "
+            f"trustpub reads setup.py without running it, so fix it, or {_ASK}",
         )
-    except (RecursionError, MemoryError, ValueError):
+    except (RecursionError, MemoryError):
         return too_deep
     try:
         return _read_setup_py(cst.parse_module(text), path)
     except RecursionError:
         return too_deep
-    except cst.ParserSyntaxError as exc:
+    except cst.ParserSyntaxError as exc:  # valid Python that libcst cannot represent
         reason = re.sub(r"^\w+ error: (error at \d+:\d+: )?", "", exc.message)
-        reason = reason if len(reason) <= 80 else reason[:77] + "..."
         return ProjectNameProblem(
             path,
             exc.raw_line,
-            f"{path}:{exc.raw_line}: is not valid Python ({reason}); "
-            f"trustpub reads setup.py without running it, so fix it, or {ASK}",
+            f"{path}:{exc.raw_line}: cannot be read by libcst ({reason[:80]}); {_ASK}",
         )
 
 
-def _read_setup_py(module: cst.Module, path: str) -> Result | str:
+def _read_setup_py(module: cst.Module, path: str) -> _Result | str:
     setup_py = _SetupPy(module)
     found: list[tuple[str, str, int]] = []
     for call in setup_py.setup_calls():
@@ -472,7 +477,7 @@ def _read_setup_py(module: cst.Module, path: str) -> Result | str:
                 path,
                 line,
                 f"{path}:{line}: the project name is only known when setup.py runs "
-                f"({dynamic.why}); trustpub does not run it, so {ASK}",
+                f"({dynamic.why}); trustpub does not run it, so {_ASK}",
             )
         call_text = f"{setup_py.code(call.func)}({argument.shown}) at line {setup_py.line(call)}"
         source = ", ".join([f"{path}: {call_text}", *argument.hops])
@@ -484,13 +489,13 @@ def _read_setup_py(module: cst.Module, path: str) -> Result | str:
         return ProjectNameProblem(
             path,
             found[1][2],
-            f"{path}:{found[1][2]}: setup() is called with different names ({listed}); {ASK}",
+            f"{path}:{found[1][2]}: setup() is called with different names ({listed}); {_ASK}",
         )
     name, source, line = found[0]
     return _checked(name, source, path, line)
 
 
-_FINDERS: tuple[tuple[str, Callable[[str, str], Result | str]], ...] = (
+_FINDERS: tuple[tuple[str, Callable[[str, str], _Result | str]], ...] = (
     ("pyproject.toml", _pyproject_name),
     ("setup.cfg", _setup_cfg_name),
     ("setup.py", _setup_py_name),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from trustpub.project import (
@@ -38,11 +39,46 @@ class ObsoleteSecret:
 
 
 @dataclass(frozen=True)
+class ExistingSecret:
+    """A secret (name and dates only: values are never readable) that exists on GitHub."""
+
+    name: str
+    scope: str  # "repository", "environment" or "organization"
+    where: str  # the repository, "<repo> environment <name>", or the organisation
+    updated_at: datetime | None
+
+
+@dataclass(frozen=True)
+class EnvironmentChange:
+    """A deployment environment trustpub created or gave required reviewers on GitHub."""
+
+    repository: str
+    environment: str
+    created: bool
+    reviewers_added: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GitHubCheck:
+    """What trustpub looked up (and changed) on GitHub for a repository, or why it did not."""
+
+    repository: str | None  # OWNER/REPO
+    secrets_checked: bool = False  # existing_secrets is the complete answer
+    existing_secrets: tuple[ExistingSecret, ...] = ()
+    environments: tuple[EnvironmentChange, ...] = ()
+    problems: tuple[str, ...] = ()  # one line each: an error, or why a step was not done
+
+    def existing(self, name: str) -> tuple[ExistingSecret, ...]:
+        return tuple(s for s in self.existing_secrets if s.name == name.upper())
+
+
+@dataclass(frozen=True)
 class RepositoryResult:
     name: str
     files: tuple[RewriteResult, ...]
     obsolete_secrets: tuple[ObsoleteSecret, ...] = ()
     error: str | None = None  # the repository could not be processed at all
+    on_github: GitHubCheck | None = None  # filled in when the command looked at GitHub
 
     @property
     def outcome(self) -> Outcome:

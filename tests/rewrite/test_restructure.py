@@ -177,5 +177,5 @@ def test_artifact_names_never_collide() -> None:
     )
     names = artifacts.ArtifactNames(workflow)
     assert names.allocate("build", matrix=False) == "python-package-distributions"
-    assert names.allocate("wheels", matrix=True) == "python-package-distributions-wheels"
-    assert names.allocate("other", matrix=False) == "python-package-distributions-other"
+    assert names.allocate("wheels", matrix=True) == "wheels-dists"
+    assert names.allocate("other", matrix=False) == "other-dists"

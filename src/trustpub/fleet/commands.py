@@ -7,9 +7,9 @@ per repository in path order; workflow files and checkouts named directly get th
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rich.console import Console
@@ -21,6 +21,7 @@ from trustpub.fleet.runner import RepositoryJob, RepositoryPool, RepositoryRepor
 from trustpub.fleet.sources import RepoListError, Target, is_fleet, read_repos_file, targets
 from trustpub.fleet.state import StateError, StateFile, last_outcomes, select
 from trustpub.fleet.tally import Tally, detail
+from trustpub.repository import RepositoryResult
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ class Request:
     resume: bool = False
     only_failed: bool = False
     quiet: bool = False
+    # Adds what GitHub says (diff, apply): (result, OWNER/REPO) -> result. See github/lookup.py.
+    look_up: Callable[[RepositoryResult, str | None], RepositoryResult] | None = None
 
     @property
     def fleet(self) -> bool:
@@ -92,7 +95,7 @@ def _jobs(request: Request, count: int) -> int:
 
 def _run_batch(request: Request, found: list[Target]) -> int:
     with RepositoryPool(request.job, _jobs(request, len(found))) as pool:
-        reports = list(pool.run(found))
+        reports = list(_looked_up(request, pool.run(found)))
     batch.emit(console(request.color), reports, request.command, request.fmt)
     return batch.exit_code(reports, request.command)
 
@@ -118,7 +121,7 @@ def _run_fleet(request: Request, found: list[Target]) -> int:
             )
             bar = stack.enter_context(ProgressBar(progress_console, request.command, len(found)))
             output.start()
-            for report in pool.run(found):
+            for report in _looked_up(request, pool.run(found)):
                 row = tally.add(report)
                 bar.advance(tally)
                 output.repository(report, row)
@@ -126,6 +129,13 @@ def _run_fleet(request: Request, found: list[Target]) -> int:
         tally.interrupted = True
     output.finish(tally, request.state)
     return tally.exit_code()
+
+
+def _looked_up(request: Request, reports: Iterable[RepositoryReport]) -> Iterator[RepositoryReport]:
+    for report in reports:
+        if request.look_up is not None:
+            report = replace(report, result=request.look_up(report.result, report.github))
+        yield report
 
 
 def _progress_console(request: Request, out: Console, err: Console) -> Console | None:

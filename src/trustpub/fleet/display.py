@@ -271,10 +271,12 @@ def _print_table(console: Console, rows: list[Row]) -> None:
             )
         return
     table = Table(title="Summary", title_justify="left", show_edge=False, pad_edge=False)
-    for title in headers:
-        table.add_column(title, no_wrap=True)
-    table.add_column("obsolete secrets")
-    table.add_column("details", overflow="fold")
+    table.add_column("repository", overflow="fold", min_width=12)
+    table.add_column("outcome", no_wrap=True)
+    table.add_column("files\nchanged", justify="right", no_wrap=True)
+    table.add_column("publishers\nto register", justify="right", no_wrap=True)
+    table.add_column("obsolete\nsecrets", overflow="fold", min_width=8)
+    table.add_column("details", overflow="fold", min_width=8)
     for cell in cells:
         style = _OUTCOME_STYLES.get(cell[1], "")
         table.add_row(cell[0], Text(cell[1], style=style), *cell[2:])

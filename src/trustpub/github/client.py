@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from github import Github
@@ -16,6 +17,16 @@ FALLBACK_TOKEN_ENV = "GH_TOKEN"
 # GitHub's REST guidance: at least 1 s between writes; wait 60 s on a secondary limit.
 DEFAULT_WRITE_INTERVAL = 1.0
 DEFAULT_SECONDARY_WAIT = 60.0
+# A primary limit resets within the hour: wait for it up to that, then stop (exit 4) instead.
+DEFAULT_MAX_RATE_LIMIT_WAIT = 3600.0
+# Loggers that see requests and responses: a record there never carries the token.
+HTTP_LOGGERS = (
+    "github.Requester",
+    "github.GithubRetry",
+    "urllib3.connectionpool",
+    "urllib3.util.retry",
+    "requests",
+)
 
 
 class GitHubAccessError(Exception):
@@ -46,8 +57,12 @@ class GitHubSettings:
     write_interval: float = DEFAULT_WRITE_INTERVAL
     request_interval: float = 0.0
     secondary_rate_wait: float = DEFAULT_SECONDARY_WAIT
-    max_rate_limit_wait: float | None = 3600.0
+    max_rate_limit_wait: float | None = DEFAULT_MAX_RATE_LIMIT_WAIT
     timeout: float = 30.0
+    retry_total: int = 10
+    backoff_factor: float = 0.5  # between retries of 5xx answers: 0, 1, 2, 4 ... seconds
+    # Builds the GithubRetry from its keyword arguments; tests pass one that waits on a fake clock.
+    retry_factory: Callable[..., Any] | None = field(default=None, repr=False, compare=False)
 
     @property
     def is_enterprise(self) -> bool:
@@ -57,12 +72,14 @@ class GitHubSettings:
         """A PyGithub client with retries and write pacing (imported only when used)."""
         from github import Auth, Github, GithubRetry
 
-        retry = GithubRetry(
+        factory = self.retry_factory or GithubRetry
+        retry = factory(
             secondary_rate_wait=self.secondary_rate_wait,
             max_rate_limit_wait=self.max_rate_limit_wait,
-            total=10,
-            backoff_factor=0.5 if self.secondary_rate_wait else 0,
+            total=self.retry_total,
+            backoff_factor=self.backoff_factor,
         )
+        redact_in_logs(self.token)
         return Github(
             auth=Auth.Token(self.token.reveal()),
             base_url=self.base_url.rstrip("/"),
@@ -73,6 +90,21 @@ class GitHubSettings:
         )
 
 
+# Only tests set this, to make every client a command builds wait on the fake server's clock
+# instead of sleeping; production keeps the defaults above.
+settings_hook: Callable[[GitHubSettings], GitHubSettings] | None = None
+
+
+def settings_from_environment(
+    token_env: str = DEFAULT_TOKEN_ENV,
+    base_url: str = DEFAULT_BASE_URL,
+    environ: Mapping[str, str] | None = None,
+) -> GitHubSettings:
+    """The settings a command uses: the token from the environment, GitHub's limits."""
+    settings = GitHubSettings(token_from_environment(token_env, environ), base_url=base_url)
+    return settings_hook(settings) if settings_hook is not None else settings
+
+
 def token_from_environment(
     name: str = DEFAULT_TOKEN_ENV, environ: Mapping[str, str] | None = None
 ) -> Token:
@@ -80,9 +112,48 @@ def token_from_environment(
     env = os.environ if environ is None else environ
     for candidate in (name, FALLBACK_TOKEN_ENV):
         value = env.get(candidate, "").strip()
-        if value:
-            return Token(value)
+        if not value:
+            continue
+        if not (value.isascii() and value.isprintable()) or any(c.isspace() for c in value):
+            # An HTTP library would quote the bad header value, token and all, in its error.
+            raise GitHubAccessError(
+                f"{candidate} does not hold a GitHub token: it contains spaces, control or "
+                "non-ASCII characters"
+            )
+        return Token(value)
     raise GitHubAccessError(
         f"no GitHub token: set {name} (or {FALLBACK_TOKEN_ENV}) to a token that can read the "
         "repositories (and their Actions secrets, for the secrets report)"
     )
+
+
+class _Redactor(logging.Filter):
+    """Replaces known tokens in log records (PyGithub masks its Authorization header, but logs
+    request and response bodies as they are, and a proxy may echo the header into a body)."""
+
+    def __init__(self) -> None:
+        super().__init__("trustpub-token-redactor")
+        self.secrets: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record: leave it to the logging machinery
+            return True
+        if any(secret in message for secret in self.secrets):
+            for secret in self.secrets:
+                message = message.replace(secret, "***")
+            record.msg, record.args = message, None
+        return True
+
+
+_REDACTOR = _Redactor()
+
+
+def redact_in_logs(token: Token) -> None:
+    """From now on, log records of the HTTP stack show `***` wherever the token would appear."""
+    _REDACTOR.secrets.add(token.reveal())
+    for name in HTTP_LOGGERS:
+        logger = logging.getLogger(name)
+        if _REDACTOR not in logger.filters:
+            logger.addFilter(_REDACTOR)

@@ -23,12 +23,14 @@ class RemoteWorkflow:
 
 def read_workflows(repo: Repository, ref: str) -> list[RemoteWorkflow]:
     """The workflow files at `ref` (one listing request plus one request per file)."""
-    from github.GithubException import UnknownObjectException
+    from github.GithubException import GithubException
 
     try:
         entries = repo.get_contents(WORKFLOWS_DIR, ref=ref)
-    except UnknownObjectException:
-        return []
+    except GithubException as error:
+        if error.status == 404:  # no such directory, or "This repository is empty."
+            return []
+        raise
     if not isinstance(entries, list):
         entries = [entries]
     found: list[RemoteWorkflow] = []

@@ -3,22 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
-from trustpub.github.errors import explained
+from trustpub.github.errors import SECRETS_ACCESS, explained
+from trustpub.repository import ExistingSecret, RepositoryResult
 
 if TYPE_CHECKING:
     from github.Repository import Repository
 
+    from github import Github
 
-@dataclass(frozen=True)
-class ExistingSecret:
-    name: str
-    scope: str  # "repository", "environment", "organization"
-    where: str  # the repository, "<repo> environment <name>", or the organisation
-    updated_at: datetime | None
+__all__ = ["ExistingSecret", "existing_secrets", "obsolete_secrets_on_github"]
+
+
+def obsolete_secrets_on_github(
+    gh: Github, result: RepositoryResult, full_name: str
+) -> list[ExistingSecret]:
+    """Where the secrets the migration makes obsolete exist on GitHub (no request if none)."""
+    names = [secret.name for secret in result.obsolete_secrets]
+    if not names:
+        return []
+    with explained(full_name):
+        repo = gh.get_repo(full_name)
+    return existing_secrets(repo, names)
 
 
 def existing_secrets(repo: Repository, names: Iterable[str]) -> list[ExistingSecret]:
@@ -26,19 +34,19 @@ def existing_secrets(repo: Repository, names: Iterable[str]) -> list[ExistingSec
     wanted = {n.upper() for n in names}
     if not wanted:
         return []
+    full_name = repo.full_name
     found: list[ExistingSecret] = []
-    with explained(f"{repo.full_name}: listing repository secrets"):
-        found += _matching(repo.get_secrets(), wanted, "repository", repo.full_name)
-    with explained(f"{repo.full_name}: listing environments"):
-        environments = [env.name for env in repo.get_environments()]
+    with explained(f"{full_name}: listing repository secrets", SECRETS_ACCESS):
+        found += _matching(repo.get_secrets(), wanted, "repository", full_name)
+    with explained(f"{full_name}: listing environments", SECRETS_ACCESS):
+        environments = [environment.name for environment in repo.get_environments()]
     for name in environments:
-        with explained(f"{repo.full_name}: listing secrets of environment {name}"):
-            secrets = repo.get_environment(name).get_secrets()
-            found += _matching(
-                secrets, wanted, "environment", f"{repo.full_name} environment {name}"
-            )
+        with explained(f"{full_name}: listing secrets of environment {name}", SECRETS_ACCESS):
+            where = f"{full_name} environment {name}"
+            found += _matching(_environment_secrets(repo, name), wanted, "environment", where)
     if repo.owner.type == "Organization":
-        with explained(f"{repo.full_name}: listing organisation secrets visible to it"):
+        what = f"{full_name}: listing organisation secrets visible to it"
+        with explained(what, SECRETS_ACCESS):
             found += _matching(
                 _organization_secrets(repo), wanted, "organization", repo.owner.login
             )
@@ -55,12 +63,20 @@ def _matching(
     ]
 
 
+def _environment_secrets(repo: Repository, name: str) -> Iterable[Any]:
+    """GET …/environments/{name}/secrets, the name percent-encoded (it may hold a `/`)."""
+    return _secrets_list(repo, f"{repo.url}/environments/{quote(name, safe='')}/secrets")
+
+
 def _organization_secrets(repo: Repository) -> Iterable[Any]:
     """GET /repos/{owner}/{repo}/actions/organization-secrets (PyGithub has no method for it)."""
+    return _secrets_list(repo, f"{repo.url}/actions/organization-secrets")
+
+
+def _secrets_list(repo: Repository, url: str) -> Iterable[Any]:
     from github.PaginatedList import PaginatedList
     from github.Secret import Secret
 
-    url = f"{repo.url}/actions/organization-secrets"
     return PaginatedList(
         Secret,
         repo._requester,

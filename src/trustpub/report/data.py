@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from trustpub.report.facts import registrations, unified_diff
-from trustpub.repository import RepositoryResult
+from trustpub.repository import ExistingSecret, GitHubCheck, RepositoryResult
 from trustpub.rewrite.result import RewriteResult
 
 SCHEMA = "https://github.com/trustpub/trustpub/schema/report"
@@ -50,9 +50,44 @@ def repository_json(repo: RepositoryResult, github: str | None) -> dict[str, Any
             {
                 "name": s.name,
                 "uses": [{"file": path, "job": u.job, "line": u.line} for path, u in s.uses],
+                "on_github": _on_github(repo.on_github, s.name),
             }
             for s in repo.obsolete_secrets
         ],
+        "github_check": github_check_json(repo.on_github),
+    }
+
+
+def existing_secret_json(secret: ExistingSecret) -> dict[str, Any]:
+    return {
+        "scope": secret.scope,
+        "where": secret.where,
+        "updated_at": secret.updated_at.isoformat() if secret.updated_at else None,
+    }
+
+
+def _on_github(check: GitHubCheck | None, name: str) -> list[dict[str, Any]] | None:
+    """Where the secret exists on GitHub ([] when nowhere); None when it was not checked."""
+    if check is None or not check.secrets_checked:
+        return None
+    return [existing_secret_json(s) for s in check.existing(name)]
+
+
+def github_check_json(check: GitHubCheck | None) -> dict[str, Any] | None:
+    if check is None:
+        return None
+    return {
+        "repository": check.repository,
+        "secrets_checked": check.secrets_checked,
+        "environments": [
+            {
+                "name": e.environment,
+                "created": e.created,
+                "reviewers_added": list(e.reviewers_added),
+            }
+            for e in check.environments
+        ],
+        "problems": list(check.problems),
     }
 
 

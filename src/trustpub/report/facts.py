@@ -6,7 +6,7 @@ import difflib
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from trustpub.repository import RepositoryResult
+from trustpub.repository import EnvironmentChange, ExistingSecret, GitHubCheck, RepositoryResult
 from trustpub.rewrite.result import RewriteResult, TrustedPublisher
 
 INDEX_HOSTS = {"pypi": "pypi.org", "testpypi": "test.pypi.org"}
@@ -99,3 +99,27 @@ def testpypi_install(project: str, version: str | None) -> str:
         "pip install --index-url https://test.pypi.org/simple/ "
         f"--extra-index-url https://pypi.org/simple/ {project}=={version or '<version>'}"
     )
+
+
+def describe_secret(secret: ExistingSecret) -> str:
+    when = secret.updated_at.date().isoformat() if secret.updated_at else "unknown"
+    return f"{secret.scope} secret of {secret.where} (updated {when})"
+
+
+def secret_on_github(check: GitHubCheck | None, name: str) -> str | None:
+    """Where an obsolete secret exists on GitHub, as one phrase; None when it was not checked."""
+    if check is None or not check.secrets_checked:
+        return None
+    found = check.existing(name)
+    if not found:
+        return "not found on GitHub (no repository, environment or organisation secret)"
+    return "exists on GitHub as " + "; ".join(describe_secret(s) for s in found)
+
+
+def describe_environment(change: EnvironmentChange) -> str:
+    done = "created" if change.created else "already there"
+    if change.reviewers_added:
+        done += ", required reviewers added: " + ", ".join(change.reviewers_added)
+    elif not change.created:
+        done += ", left as it was"
+    return f"environment {change.environment}: {done}"

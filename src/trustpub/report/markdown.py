@@ -5,7 +5,9 @@ from __future__ import annotations
 from trustpub.report.facts import (
     PITFALLS,
     SECRET_ADVICE,
+    describe_environment,
     registrations,
+    secret_on_github,
     testpypi_install,
     unified_diff,
 )
@@ -52,8 +54,15 @@ def repository_markdown(repo: RepositoryResult, github: str | None, diff: bool =
         lines += ["**Secrets no workflow uses any more:**", ""]
         for s in repo.obsolete_secrets:
             where = ", ".join(f"`{path}:{u.line}` (job `{u.job}`)" for path, u in s.uses)
-            lines.append(f"- `{s.name}`: was used at {where}")
+            exists = secret_on_github(repo.on_github, s.name)
+            lines.append(f"- `{s.name}`: was used at {where}" + (f"; {exists}" if exists else ""))
         lines += ["", SECRET_ADVICE, ""]
+    check = repo.on_github
+    if check is not None and (check.environments or check.problems):
+        lines += [f"**On GitHub** ({check.repository or 'repository unknown'}):", ""]
+        lines += [f"- {describe_environment(change)}" for change in check.environments]
+        lines += [f"- {problem}" for problem in check.problems]
+        lines.append("")
     skips = [(f.path, skip) for f in repo.files for skip in f.skips]
     if skips:
         lines += ["**Left alone:**", ""]

@@ -8,7 +8,9 @@ from rich.text import Text
 from trustpub.report.facts import (
     PITFALLS,
     SECRET_ADVICE,
+    describe_environment,
     registrations,
+    secret_on_github,
     testpypi_install,
     unified_diff,
 )
@@ -37,6 +39,7 @@ def print_report(
         console.print(Text(f"{repo.name}: error: {repo.error}", style="red"))
     _publishers(console, repo, github, pitfalls)
     _secrets(console, repo)
+    _on_github(console, repo)
     _skips(console, repo)
 
 
@@ -87,7 +90,21 @@ def _secrets(console: Console, repo: RepositoryResult) -> None:
     for secret in repo.obsolete_secrets:
         where = ", ".join(f"{path}:{use.line} (job {use.job})" for path, use in secret.uses)
         console.print(f"  {secret.name}: was used at {where}")
+        found = secret_on_github(repo.on_github, secret.name)
+        if found:
+            console.print(f"    {found}")
     console.print(f"  {SECRET_ADVICE}")
+
+
+def _on_github(console: Console, repo: RepositoryResult) -> None:
+    check = repo.on_github
+    if check is None or not (check.environments or check.problems):
+        return
+    console.print(Text(f"\nOn GitHub ({check.repository or 'repository unknown'}):", style="bold"))
+    for change in check.environments:
+        console.print(f"  {describe_environment(change)}")
+    for problem in check.problems:
+        console.print(Text(f"  {problem}", style="yellow"))
 
 
 def _skips(console: Console, repo: RepositoryResult) -> None:

@@ -92,8 +92,11 @@ class Patch:
     def remove_entry(self, mapping_path: Path, key: str) -> None:
         self.remove_entries(mapping_path, [key])
 
-    def remove_entries(self, mapping_path: Path, keys: list[str]) -> None:
-        """Remove some entries of one mapping (all of them together, for a flow mapping)."""
+    def remove_entries(self, mapping_path: Path, keys: list[str], shared: bool = False) -> None:
+        """Remove some entries of one mapping (all of them together, for a flow mapping).
+
+        `shared`: other patches may remove the same entries (a workflow-level `env:` that several
+        jobs stop needing); the identical text edits merge, and the data is removed once."""
         mapping = self._mapping(mapping_path)
         indexes = sorted(_entry_index(mapping, key) for key in keys)
         if mapping.flow_style:
@@ -105,7 +108,9 @@ class Patch:
 
         def remove(data: Any) -> None:
             for key in keys:
-                _get(data, mapping_path).pop(key)
+                parent = _get(data, mapping_path)
+                if not shared or key in parent:
+                    parent.pop(key)
 
         self.data_ops.append(remove)
 
@@ -135,6 +140,18 @@ class Patch:
         def replace(data: Any) -> None:
             parent = _get(data, mapping_path)
             parent[key] = parent[key].replace(old, new)
+
+        self.data_ops.append(replace)
+
+    def edit_scalar_text(self, path: Path, changes: list[tuple[int, int, str]], value: str) -> None:
+        """Replace text ranges inside the scalar at `path`, which then reads `value`.
+
+        The caller maps the ranges and checks the value (`scalar_source.edit_value`)."""
+        for start, end, text in changes:
+            self._add(start, end, text)
+
+        def replace(data: Any) -> None:
+            _get(data, path[:-1])[path[-1]] = value
 
         self.data_ops.append(replace)
 

@@ -24,7 +24,8 @@ from trustpub.rewrite.result import (
 )
 from trustpub.rewrite.rules import environment, permissions, pypa_action
 from trustpub.rewrite.rules.base import StepPlan, StepRule
-from trustpub.rewrite.rules.split import Layout, SplitRefused, Splitter
+from trustpub.rewrite.rules.publish_jobs import SplitRefused
+from trustpub.rewrite.rules.split import Layout, Splitter
 from trustpub.rewrite.verify import verify
 from trustpub.rewrite.workflow import Job, Workflow
 
@@ -199,7 +200,7 @@ class _Migration:
         plan = plans[0]
         project = self._project(plan)
         if isinstance(project, ProjectNameProblem):
-            self.result.skip(job.id, job.line, project.message, "pass --project NAME")
+            self.result.skip(job.id, job.line, project.message)
             return
         job_patch = Patch(self.workflow.doc)
         try:
@@ -221,7 +222,7 @@ class _Migration:
         for plan in plans:
             project = self._project(plan)
             if isinstance(project, ProjectNameProblem):
-                self.result.skip(job.id, job.line, project.message, "pass --project NAME")
+                self.result.skip(job.id, job.line, project.message)
                 return
             projects[plan.step.index] = project
         patch = RestructurePatch(self.workflow.doc)

@@ -148,6 +148,8 @@ class RestructurePatch(Patch):
         """Insert entries written out as `lines` after the entry `after` (and the comment lines
         indented into it below its last line); `entries` gives their data, in order."""
         mapping = self._mapping(mapping_path)
+        if mapping.flow_style:
+            raise UnsupportedEdit("cannot add entries to a flow-style mapping as lines")
         key_node, value_node = mapping.value[_entry_index(mapping, after)]
         last = self.doc.last_content_line(value_node, key_node.end_mark.index)
         last = self._trailing_comments(last, self.doc.column_of(key_node.start_mark.index))

@@ -1,0 +1,150 @@
+"""One bot run from a connected client to an exit code: discover, select, run, report.
+
+This is the library entry point (the command line only parses arguments and connects), so tests
+drive it with a client of the fake GitHub server and the fake's clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+
+from trustpub.bot.discovery import Discovered, DiscoveryError, Selection, discover
+from trustpub.bot.display import Summary, TextDisplay, append_summary_markdown, write_json
+from trustpub.bot.limits import RESERVE_PER_WORKER, Budget, Timer, WriteGate
+from trustpub.bot.outcomes import BotOutcome, BotResult
+from trustpub.bot.run import Runner, RunOutcome
+from trustpub.bot.state import StateError, StateFile, choose, state_command
+from trustpub.bot.upsert import BotSettings, PullCount, Upsert
+from trustpub.exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from trustpub.github.client import GitHubAccessError
+from trustpub.github.errors import RateLimitExhausted, explained
+
+if TYPE_CHECKING:
+    from github import Github
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """How to run (as opposed to what to do in each repository, `BotSettings`)."""
+
+    jobs: int = 4
+    write_interval: float = 1.0
+    max_wait: float = 900.0
+    per_page: int = 100
+    fmt: str = "text"
+    summary_md: Path | None = None
+    state: Path | None = None
+    resume: bool = False
+    only_failed: bool = False
+    quiet: bool = False
+
+
+@dataclass(frozen=True)
+class Consoles:
+    out: Console
+    progress: Console | None = None  # where the bar goes (a terminal), None for no bar
+    err: Console | None = None
+
+
+def execute(
+    gh: Github,
+    selection: Selection,
+    settings: BotSettings,
+    config: RunConfig,
+    consoles: Consoles,
+    timer: Timer | None = None,
+    on_result: Callable[[BotResult], None] = lambda result: None,
+) -> tuple[int, Summary | None]:
+    timer = timer or Timer()
+    err = consoles.err or consoles.out
+    try:
+        with explained("listing the repositories"):
+            found = discover(gh, selection, config.per_page)
+    except DiscoveryError as error:
+        err.print(f"trustpub: error: {error}", style="red", highlight=False)
+        return EXIT_USAGE, None
+    except RateLimitExhausted as error:
+        err.print(f"trustpub: {error}; run again after the reset", style="red", highlight=False)
+        return EXIT_INTERRUPTED, None
+    except GitHubAccessError as error:
+        err.print(f"trustpub: error: {error}", style="red", highlight=False)
+        return EXIT_FAILED, None
+    try:
+        summary = _run(gh, found, settings, config, consoles, timer, on_result)
+    except StateError as error:
+        err.print(f"trustpub: error: {error}", style="red", highlight=False)
+        return EXIT_USAGE, None
+    if config.fmt == "json":
+        write_json(consoles.out, summary)
+    if config.summary_md is not None:
+        append_summary_markdown(config.summary_md, summary)
+    return summary.exit_code(), summary
+
+
+def _run(
+    gh: Github,
+    found: Discovered,
+    settings: BotSettings,
+    config: RunConfig,
+    consoles: Consoles,
+    timer: Timer,
+    on_result: Callable[[BotResult], None],
+) -> Summary:
+    command = state_command(settings.dry_run)
+    candidates, already_done = found.candidates, 0
+    refused = [BotResult(name, BotOutcome(o), why) for name, o, why in found.refused]
+    if config.state is not None and (config.resume or config.only_failed):
+        candidates, already_done = choose(candidates, config.state, command, config.only_failed)
+    gate = WriteGate(config.write_interval, timer)
+    upsert = Upsert(gh, settings, gate, PullCount(settings.max_prs))
+    budget = Budget(gh, timer, config.max_wait, RESERVE_PER_WORKER * max(config.jobs, 1))
+    text = TextDisplay(consoles.out, consoles.progress, quiet=config.quiet or config.fmt != "text")
+    with ExitStack() as stack:
+        state = (
+            stack.enter_context(StateFile(config.state, command))
+            if config.state is not None
+            else None
+        )
+
+        def finished(result: BotResult) -> None:
+            if state is not None and result.outcome is not BotOutcome.NOT_RUN:
+                error = result.detail if result.failed else None
+                state.record(result.repository, result.outcome.value, error)
+            text.result(result)
+            on_result(result)
+
+        stack.enter_context(text)
+        text.start(len(candidates) + len(refused))
+        for result in refused:
+            finished(result)
+        runner = Runner(
+            upsert,
+            jobs=config.jobs,
+            timer=timer,
+            budget=budget,
+            max_wait=config.max_wait,
+            on_result=finished,
+        )
+        outcome = runner.run(candidates) if candidates else RunOutcome()
+    outcome.results = sorted([*outcome.results, *refused], key=lambda r: r.repository.lower())
+    summary = Summary(
+        outcome,
+        found.left_out,
+        found.notes,
+        already_done,
+        config.state,
+        settings.dry_run,
+        budget.remaining if budget.remaining >= 0 else None,
+    )
+    if config.fmt == "text":
+        text.finish(summary)
+    return summary
+
+
+__all__ = ["EXIT_OK", "Consoles", "RunConfig", "execute"]

@@ -1,0 +1,329 @@
+"""One repository: read its workflows, run the engine, then open, update or leave its pull request.
+
+Idempotent by construction, so a repository can be retried from the top after any failure:
+- the pull request is found by head branch (`owner:branch`) and the hidden marker, and the
+  marker's fingerprint says whether the migration changed since;
+- the branch's head commit carries the same fingerprint in a trailer, so a branch pushed before
+  a lost or interrupted pull request create is reused, not rebuilt;
+- a branch whose head commit trustpub did not make is never overwritten (reported as a conflict).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from trustpub.bot.body import DEFAULT_TEMPLATE, DEFAULT_TITLE, fingerprint, render_body
+from trustpub.bot.discovery import Candidate
+from trustpub.bot.limits import StaleRead, WriteGate
+from trustpub.bot.outcomes import BotOutcome, BotResult, PullRef
+from trustpub.github import commits, pulls
+from trustpub.github.client import GitHubAccessError
+from trustpub.github.environments import ensure_environments, wanted_environments
+from trustpub.github.errors import RateLimitExhausted
+from trustpub.github.remote import RemoteWorkflow, read_workflows, remote_reader
+from trustpub.github.secrets import existing_secrets
+from trustpub.repository import (
+    EnvironmentChange,
+    GitHubCheck,
+    Outcome,
+    RepositoryResult,
+    migrate_repository,
+)
+from trustpub.rewrite.result import Options
+
+if TYPE_CHECKING:
+    from github import Github
+
+DEFAULT_BRANCH = "trustpub/trusted-publishing"
+
+
+@dataclass(frozen=True)
+class BotSettings:
+    """What to do in every repository (the command line's choices)."""
+
+    branch: str = DEFAULT_BRANCH
+    title: str = DEFAULT_TITLE
+    template: str = DEFAULT_TEMPLATE
+    options: Options = field(default_factory=Options)
+    draft: bool = False
+    labels: tuple[str, ...] = ()
+    create_labels: bool = False
+    reviewers: tuple[str, ...] = ()
+    create_environments: bool = False
+    environment_reviewers: tuple[str, ...] = ()
+    reopen: bool = False
+    dry_run: bool = False
+    max_prs: int | None = None
+
+
+class PullCount:
+    """Pull requests opened by this run, against --max-prs (checked with the write gate held)."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.limit = limit
+        self.opened = 0
+        self._lock = threading.Lock()
+
+    @property
+    def full(self) -> bool:
+        with self._lock:
+            return self.limit is not None and self.opened >= self.limit
+
+    def add(self) -> None:
+        with self._lock:
+            self.opened += 1
+
+
+@dataclass
+class Upsert:
+    gh: Github
+    settings: BotSettings
+    gate: WriteGate
+    count: PullCount
+
+    def __call__(self, c: Candidate) -> BotResult:
+        workflows = read_workflows(c.repo, c.default_branch)  # none in an empty repository
+        texts = {w.path: w.text for w in workflows}
+        reader = remote_reader(c.repo, c.default_branch)
+        result = migrate_repository(c.full_name, texts, reader, self.settings.options)
+        if not result.changed_files:
+            return _without_changes(c.full_name, result)
+        return self._with_changes(c, workflows, result)
+
+    def _with_changes(
+        self, c: Candidate, workflows: list[RemoteWorkflow], result: RepositoryResult
+    ) -> BotResult:
+        settings = self.settings
+        base = BotResult(c.full_name, BotOutcome.CHANGED, result=result, title=settings.title)
+        found = pulls.find_pulls(c.repo, settings.branch)
+        mine = next((p for p in found if p.is_open and p.ours), None)
+        if mine is not None and mine.fingerprint == fingerprint(result):
+            return replace(
+                base,
+                outcome=BotOutcome.UNCHANGED,
+                detail=f"pull request #{mine.number} is up to date",
+                pull=PullRef(mine.number, mine.url, mine.draft),
+            )
+        if mine is None:
+            other = next((p for p in found if p.is_open), None)
+            if other is not None:
+                return replace(
+                    base,
+                    outcome=BotOutcome.SKIPPED,
+                    detail=f"conflict: the open pull request #{other.number} from branch "
+                    f"{settings.branch} was not opened by trustpub ({other.url})",
+                )
+            last = next((p for p in found if p.ours), None)
+            if last is not None and not settings.reopen:
+                return _closed(base, last)
+            if self.count.full:
+                return _deferred(base, settings.max_prs)
+            return self._write(c, workflows, base, None, last.number if last else None)
+        return self._write(c, workflows, base, mine, None)
+
+    def _write(
+        self,
+        c: Candidate,
+        workflows: list[RemoteWorkflow],
+        base: BotResult,
+        mine: pulls.Pull | None,
+        superseded: int | None,
+    ) -> BotResult:
+        assert base.result is not None
+        result, settings, repo = base.result, self.settings, c.repo
+        branch = commits.branch_state(repo, settings.branch)
+        if (
+            branch.exists
+            and not branch.ours
+            and branch.sha != commits.ref_sha(repo, f"heads/{c.default_branch}")
+        ):
+            return _conflict(base, branch)
+        result = replace(result, on_github=self._secrets(c.full_name, repo, result))
+        body = render_body(
+            settings.template, c.full_name, c.default_branch, settings.branch, result, superseded
+        )
+        verb = "update" if mine else "open"
+        outcome = BotOutcome.UPDATED if mine else BotOutcome.CHANGED
+        base = replace(base, outcome=outcome, result=result, body=body)
+        if settings.dry_run:
+            detail = f"would {verb} a pull request from {settings.branch} to {c.default_branch}"
+            ref = PullRef(mine.number, mine.url, mine.draft) if mine else None
+            return replace(base, detail=detail, pull=ref, dry_run=True)
+        with self.gate:
+            if mine is None and self.count.full:
+                return _deferred(base, settings.max_prs)
+            self._push(c, workflows, result, branch)
+            if mine is not None:
+                pulls.update_pull(repo, mine.number, settings.title, body, self.gate.pace)
+                done = replace(base, pull=PullRef(mine.number, mine.url, mine.draft))
+                notes: list[str] = []
+            else:
+                pull = pulls.create_pull(
+                    repo,
+                    c.default_branch,
+                    settings.branch,
+                    settings.title,
+                    body,
+                    settings.draft,
+                    self.gate.pace,
+                )
+                self.count.add()
+                done = replace(base, pull=PullRef(pull.number, pull.url, pull.draft))
+                notes = self._decorate(repo, pull.number)
+            environments, more = self._environments(repo, result)
+        check = result.on_github or GitHubCheck(c.full_name)
+        result = replace(result, on_github=replace(check, environments=environments))
+        return replace(
+            done,
+            result=result,
+            detail=done.pull.url if done.pull else "",
+            notes=(*notes, *more, *_failures(result)),
+        )
+
+    def _push(
+        self,
+        c: Candidate,
+        workflows: list[RemoteWorkflow],
+        result: RepositoryResult,
+        branch: commits.BranchState,
+    ) -> None:
+        """The branch at one new commit on the default branch head, unless it is already."""
+        wanted = fingerprint(result)
+        repo = c.repo
+        head = commits.ref_sha(repo, f"heads/{c.default_branch}")
+        if head is None:
+            raise GitHubAccessError(f"the default branch {c.default_branch} has no commit")
+        if branch.ours and branch.fingerprint == wanted:
+            return  # pushed by an earlier try whose pull request was never made
+        current = commits.workflow_shas(repo, head)
+        if any(current.get(w.path) != w.sha for w in workflows):
+            raise StaleRead(f"{c.default_branch} moved while trustpub was reading it")
+        files = {f.path: f.text for f in result.changed_files}
+        message = commits.commit_message(self.settings.title, sorted(files), wanted)
+        sha = commits.create_commit(repo, head, files, message, self.gate.pace)
+        commits.point_branch(repo, branch, sha, c.default_branch, head, self.gate.pace)
+
+    def _secrets(self, name: str, repo: Any, result: RepositoryResult) -> GitHubCheck:
+        """Which obsolete secrets exist (the body says which to delete after the first publish)."""
+        names = [s.name for s in result.obsolete_secrets]
+        if not names:
+            return GitHubCheck(name, secrets_checked=True)
+        try:
+            return GitHubCheck(name, True, tuple(existing_secrets(repo, names)))
+        except RateLimitExhausted:
+            raise
+        except GitHubAccessError as error:  # e.g. a token without the secrets permission
+            return GitHubCheck(name, problems=(f"obsolete secrets not checked: {error}",))
+
+    def _decorate(self, repo: Any, number: int) -> list[str]:
+        """Labels and reviewers: a failure here is a note, the pull request stands."""
+        from github.GithubException import GithubException
+
+        settings, notes = self.settings, []
+        try:
+            labels = list(settings.labels)
+            if labels:
+                have, lack = pulls.existing_labels(repo, labels)
+                if settings.create_labels:
+                    for name in lack:
+                        pulls.create_label(repo, name, self.gate.pace)
+                    have = labels
+                elif lack:
+                    notes.append(
+                        f"labels {', '.join(lack)} do not exist (add --create-labels to create "
+                        "them)"
+                    )
+                if have:
+                    pulls.add_labels(repo, number, have, self.gate.pace)
+            if settings.reviewers:
+                pulls.request_reviewers(repo, number, list(settings.reviewers), self.gate.pace)
+        except GithubException as error:
+            notes.append(f"labels or reviewers not set: GitHub answered {error.status}")
+        return notes
+
+    def _environments(
+        self, repo: Any, result: RepositoryResult
+    ) -> tuple[tuple[EnvironmentChange, ...], list[str]]:
+        if not self.settings.create_environments:
+            return (), []
+        wanted = wanted_environments(result, self.settings.environment_reviewers)
+        changes: list[EnvironmentChange] = []
+        try:
+            for name in sorted(wanted):
+                self.gate.pace()  # each environment is at most one write (a PUT)
+                changes += ensure_environments(self.gh, repo, [name], wanted)
+        except RateLimitExhausted:
+            raise
+        except GitHubAccessError as error:
+            return tuple(changes), [f"environments not created: {error}"]
+        return tuple(changes), []
+
+
+def _without_changes(name: str, result: RepositoryResult) -> BotResult:
+    outcome = {
+        Outcome.UNCHANGED: BotOutcome.UNCHANGED,
+        Outcome.MIGRATED: BotOutcome.MIGRATED,
+        Outcome.SKIPPED: BotOutcome.SKIPPED,
+        Outcome.FAILED: BotOutcome.FAILED,
+        Outcome.CHANGED: BotOutcome.CHANGED,
+    }[result.outcome]
+    return BotResult(name, outcome, _engine_detail(result), result=result)
+
+
+def _engine_detail(result: RepositoryResult) -> str:
+    """The error, or the first reason something was left alone, in one line."""
+    if result.error:
+        return result.error
+    for file in result.files:
+        if file.failure:
+            return f"{file.path}:{file.failure.line}: {file.failure.message}"
+    for file in result.files:
+        for skip in file.skips:
+            return f"{file.path}:{skip.line}: {skip.reason}"
+    return ""
+
+
+def _failures(result: RepositoryResult) -> list[str]:
+    return [
+        f"{f.path}:{f.failure.line}: could not be migrated: {f.failure.message}"
+        for f in result.files
+        if f.failure
+    ]
+
+
+def _closed(base: BotResult, last: pulls.Pull) -> BotResult:
+    ref = PullRef(last.number, last.url, last.draft)
+    if last.merged:
+        return replace(
+            base,
+            outcome=BotOutcome.MIGRATED,
+            pull=ref,
+            detail=f"pull request #{last.number} was merged; token publishing that remains is "
+            "left alone (--reopen opens a new pull request)",
+        )
+    return replace(
+        base,
+        outcome=BotOutcome.IGNORED,
+        pull=ref,
+        detail=f"pull request #{last.number} was closed without merging (--reopen opens a new one)",
+    )
+
+
+def _deferred(base: BotResult, limit: int | None) -> BotResult:
+    return replace(
+        base,
+        outcome=BotOutcome.DEFERRED,
+        detail=f"--max-prs {limit} reached: the next run opens this pull request",
+    )
+
+
+def _conflict(base: BotResult, branch: commits.BranchState) -> BotResult:
+    return replace(
+        base,
+        outcome=BotOutcome.SKIPPED,
+        detail=f"conflict: branch {branch.name} has commits trustpub did not make (head "
+        f"{(branch.sha or '')[:7]} by {branch.author}); not overwriting it: merge or close its "
+        "pull request, or delete the branch",
+    )

@@ -1,0 +1,205 @@
+"""The jobs a split adds: one publish job per index, written in the file's style, and its data."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from trustpub.project import ProjectName
+from trustpub.rewrite import artifacts, conditions
+from trustpub.rewrite.indexes import TESTPYPI_UPLOAD_URL, IndexKind
+from trustpub.rewrite.render import Commented, Flow
+from trustpub.rewrite.restructure import RestructurePatch
+from trustpub.rewrite.result import Options, ResultBuilder, TrustedPublisher
+from trustpub.rewrite.rules import environment, permissions
+from trustpub.rewrite.rules.base import StepPlan
+from trustpub.rewrite.rules.followers import PublishTarget
+from trustpub.rewrite.rules.new_jobs import NewJob, NewStep, jobs_text
+from trustpub.rewrite.workflow import Job, Workflow
+
+_INDEX_NAMES = {IndexKind.PYPI: "PyPI", IndexKind.TESTPYPI: "TestPyPI"}
+
+
+class SplitRefused(Exception):
+    """The job cannot be split safely; why, and what to do instead."""
+
+    def __init__(self, reason: str, advice: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.advice = advice
+
+
+@dataclass
+class PublishJobs:
+    """Makes the publish jobs of one workflow: ids that do not collide, the file's layout."""
+
+    workflow: Workflow
+    options: Options
+
+    @cached_property
+    def conventions(self) -> artifacts.Conventions:
+        return artifacts.Conventions(self.workflow)
+
+    @cached_property
+    def job_ids(self) -> set[str]:
+        return {job.id for job in self.workflow.jobs()} | set(self.workflow.data.get("jobs") or {})
+
+    # -- one publish job -----------------------------------------------------------------------
+
+    def publish_job(
+        self,
+        job: Job,
+        target: PublishTarget,
+        first_steps: list[NewStep],
+        needs: list[str],
+        projects: dict[int, ProjectName],
+        patch: RestructurePatch,
+        report: ResultBuilder,
+    ) -> NewJob:
+        """The job that publishes `target`'s upload: needs, condition, environment, id-token."""
+        base = "publish-to-testpypi" if target.kind is IndexKind.TESTPYPI else "publish-to-pypi"
+        job_id = self.id_maker(job)(base)
+        project = projects[target.source.step.index]
+        step, descriptions = self._publish_step(job, target, patch)
+        header: dict[str, Any] = {"needs": Flow(tuple(needs))} if needs else {}
+        condition = conditions.combine(job.data.get("if"), target.step_if)
+        if condition is not None:
+            header["if"] = condition
+        header["runs-on"] = "ubuntu-latest"
+        header["environment"], env_name = self._environment(job, job_id, target, project, report)
+        header["permissions"] = {permissions.ID_TOKEN: permissions.ID_TOKEN_WRITE}
+        if job.data.get("continue-on-error") is True:
+            header["continue-on-error"] = True
+        line = target.source.step.line
+        index = _INDEX_NAMES[target.kind]
+        report.change(job_id, line, f"added job `{job_id}`: publishes to {index} from `{job.id}`")
+        for description in descriptions:
+            report.change(job_id, line, description)
+        for message in target.plan.notes if target.plan else ():
+            report.note(job_id, line, message)
+        report.publishers.append(
+            TrustedPublisher(
+                index=target.kind.value,
+                project=project.name,
+                workflow=self.workflow.filename,
+                environment=env_name,
+                job=job_id,
+                project_source=project.source,
+            )
+        )
+        if target.plan is not None:
+            report.removed_secrets(job.id, line, target.plan.secrets)
+        return NewJob(job_id, header, [*first_steps, step])
+
+    def _publish_step(
+        self, job: Job, target: PublishTarget, patch: RestructurePatch
+    ) -> tuple[NewStep, list[str]]:
+        if target.plan is None:
+            return self._added_testpypi_step(target.source), ["added an upload to TestPyPI"]
+        within = RestructurePatch(self.workflow.doc)
+        descriptions = target.plan.edit(within) if target.plan.edit else []
+        if "if" in target.plan.step.data:
+            within.remove_entry(target.plan.step.path, "if")  # it is the job's `if:` now
+            descriptions.append("moved the upload's `if:` to the job")
+        steps = (*job.path, "steps")
+        moved = patch.take_item(steps, target.plan.step.index, self.dash_column, within)
+        return moved, descriptions
+
+    def _added_testpypi_step(self, pypi: StepPlan) -> dict[str, Any]:
+        uses: Any = pypi.step.uses
+        comment = self.conventions.comment_after(pypi.step.path)
+        if comment:
+            uses = Commented(uses, comment)
+        inputs: dict[str, Any] = {"repository-url": TESTPYPI_UPLOAD_URL}
+        packages = pypi.step.with_.get("packages-dir", pypi.step.with_.get("packages_dir"))
+        if packages is not None:
+            inputs["packages-dir"] = packages
+        return {"name": "Publish to TestPyPI", "uses": uses, "with": inputs}
+
+    def _environment(
+        self,
+        job: Job,
+        job_id: str,
+        target: PublishTarget,
+        project: ProjectName,
+        report: ResultBuilder,
+    ) -> tuple[Any, str]:
+        existing = job.data.get("environment")
+        inherits = target.inherits_environment and existing is not None
+        if inherits and not conditions.foreign_context({"environment": existing}, set()):
+            name = environment.existing_environment(job) or ""
+            report.note(job_id, job.line, f"`{job_id}` uses the environment {name!r} of `{job.id}`")
+            return copy.deepcopy(existing), name
+        kind = target.kind
+        value = environment.new_environment(kind, project.normalized, self.options)
+        return value, environment.environment_name(kind, self.options)
+
+    def gate(self, targets: list[PublishTarget], report: ResultBuilder) -> None:
+        pypi = next((t for t in targets if t.kind is IndexKind.PYPI), None)
+        test = next((t for t in targets if t.kind is IndexKind.TESTPYPI), None)
+        if not self.options.gate_pypi_on_testpypi or pypi is None or test is None:
+            return
+        assert pypi.job is not None and test.job is not None
+        needs = pypi.job.header.get("needs", Flow(()))
+        pypi.job.header["needs"] = Flow((*needs.items, test.job_id))
+        line = pypi.source.step.line
+        report.change(pypi.job_id, line, f"`{pypi.job_id}` runs only after `{test.job_id}`")
+        if not conditions.same_condition(pypi.job.header.get("if"), test.job.header.get("if")):
+            report.note(
+                pypi.job_id,
+                line,
+                f"`{test.job_id}` runs under a different condition; whenever it is skipped, "
+                f"`{pypi.job_id}` is skipped too",
+            )
+
+    def artifact_ref(self, action: str, job: Job, report: ResultBuilder) -> artifacts.ActionRef:
+        ref = self.conventions.ref(action)
+        if ref.note:
+            report.note(job.id, job.line, ref.note)
+        return ref
+
+    def id_maker(self, job: Job) -> Callable[[str], str]:
+        """New job ids for jobs made from `job`: `base`, `base-<job>`, `base-2`, ..."""
+
+        def new_id(base: str) -> str:
+            for candidate in (base, f"{base}-{job.id}", *(f"{base}-{n}" for n in range(2, 100))):
+                if candidate not in self.job_ids:
+                    self.job_ids.add(candidate)
+                    return candidate
+            raise SplitRefused(f"no free job id like `{base}`")
+
+        return new_id
+
+    @cached_property
+    def _jobs_column(self) -> int:
+        node = self.workflow.doc.node_at(("jobs",))
+        key = node.value[0][0]  # type: ignore[union-attr]
+        return int(self.workflow.doc.column_of(key.start_mark.index))
+
+    @cached_property
+    def dash_column(self) -> int:
+        style = self.workflow.doc.style
+        return self._jobs_column + style.indent + style.seq_offset
+
+    @cached_property
+    def _blank_line_between_jobs(self) -> bool:
+        doc = self.workflow.doc
+        node = doc.node_at(("jobs",))
+        keys = [k for k, _ in node.value][1:]  # type: ignore[union-attr]
+        blank = 0
+        for key in keys:
+            line = doc.line_of(key.start_mark.index) - 1
+            while line > 0 and doc.line_text(line).strip().startswith("#"):
+                line -= 1
+            blank += not doc.line_text(line).strip()
+        return not keys or blank * 2 >= len(keys)
+
+    def insert_jobs(self, job: Job, new_jobs: list[NewJob], patch: RestructurePatch) -> None:
+        doc = self.workflow.doc
+        lines = jobs_text(new_jobs, self._jobs_column, doc.style, self._blank_line_between_jobs)
+        patch.insert_entry_text(
+            ("jobs",), job.id, lines, lambda data: {j.id: j.value() for j in new_jobs}
+        )
