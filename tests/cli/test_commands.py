@@ -171,3 +171,9 @@ def test_sarif_for_check(demo: Path) -> None:
 def test_usage_error_exits_2(tmp_path: Path) -> None:
     code, _ = run("diff", str(tmp_path / "missing"))
     assert code == 2
+
+
+def test_report_prints_text_literally_not_as_markup(demo: Path) -> None:
+    # `[project]` in the project's provenance once vanished as a rich style tag.
+    _, output = run("diff", str(demo), "--color", "never")
+    assert "from pyproject.toml [project].name" in output

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FLEET, HEALTHY, TOKEN, json_lines, repositories, run
+from fleet_checkouts import FLEET, HEALTHY, TOKEN, json_lines, repositories, run
 
 EXPECTED = {name: outcome for name, (_, outcome) in FLEET.items()}
 

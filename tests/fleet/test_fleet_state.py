@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import FLEET, TOKEN, json_lines, repositories, run
+from fleet_checkouts import FLEET, TOKEN, json_lines, repositories, run
 
 from trustpub import checkout
 from trustpub.fleet import local, runner

@@ -11,9 +11,10 @@ from functools import partial
 
 import pytest
 from conftest import TOKEN
+from urllib3 import HTTPResponse
 from urllib3.util.retry import Retry
 
-from fake_github import FakeClockRetry, FakeGitHub
+from fake_github import FakeClockRetry, FakeGitHub, FaultRule
 from github import Auth, Github, GithubException, GithubRetry
 from trustpub.github import client
 from trustpub.github.client import (
@@ -171,7 +172,13 @@ def test_connect_configures_pacing_retries_and_base_url() -> None:
         assert kwargs["base_url"] == "https://ghe.example.com/api/v3"
         retry = kwargs["retry"]
         assert isinstance(retry, GithubRetry)
-        assert retry.total == 10
+        assert type(retry).__name__ == "AnnouncedRetry"
+        assert (retry.total, retry.connect, retry.backoff_factor, retry.backoff_max) == (
+            10,
+            2,
+            0.5,
+            30.0,
+        )
         assert retry.secondary_rate_wait == 60.0
         assert retry.max_rate_limit_wait == 3600.0
         assert retry.respect_retry_after_header
@@ -180,6 +187,33 @@ def test_connect_configures_pacing_retries_and_base_url() -> None:
         assert TOKEN not in repr(gh) and TOKEN not in repr(gh.requester)
     finally:
         gh.close()
+
+
+def test_long_waits_are_announced(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    slept: list[float] = []
+    monkeypatch.setattr("urllib3.util.retry.time.sleep", slept.append)
+    retry = client.announced_retry()(total=3)
+    retry.sleep(HTTPResponse(status=403, headers={"Retry-After": "90"}))
+    retry.sleep(HTTPResponse(status=403, headers={"Retry-After": "2"}))
+    assert slept == [90, 2]
+    [record] = caplog.records
+    assert record.levelno == logging.WARNING
+    assert record.getMessage().startswith(
+        "trustpub: GitHub asks to slow down (rate limit): waiting 90 s, until "
+    )
+
+
+def test_pygithub_stops_printing_every_retried_403(acme: FakeGitHub) -> None:
+    logger = logging.getLogger("github")
+    logger.setLevel(logging.INFO)
+    settings(acme).connect()
+    assert logger.level == logging.WARNING
+    logger.setLevel(logging.DEBUG)
+    settings(acme).connect()
+    assert logger.level == logging.DEBUG
+    logger.setLevel(logging.INFO)
 
 
 def test_writes_are_paced(acme: FakeGitHub) -> None:
@@ -489,6 +523,27 @@ def test_lookup_adds_existing_secrets(token_env: FakeGitHub) -> None:
     assert result.on_github.problems == ()
 
 
+def test_lookup_goes_on_to_environments_when_secrets_are_forbidden(
+    token_env: FakeGitHub,
+) -> None:
+    token_env.add_org("acme")
+    token_env.add_repo("acme/pkg")
+    forbidden = FaultRule("error", "GET", "/repos/acme/pkg/actions/secrets", status=403)
+    forbidden.message = "Resource not accessible by integration"
+    token_env.faults.add(forbidden)
+    request = LookupRequest(base_url=token_env.base_url, create_environments=True)
+    look_up = GitHubLookup(request)
+    check = look_up(migrated({".github/workflows/release.yml": PUBLISH}), "acme/pkg").on_github
+    assert check is not None
+    assert not check.secrets_checked
+    assert check.problems == (
+        "acme/pkg: listing repository secrets: forbidden (403: Resource not accessible by "
+        "integration); " + SECRETS_ACCESS,
+    )
+    assert [(e.environment, e.created) for e in check.environments] == [("pypi", True)]
+    assert not look_up.rate_limited
+
+
 def test_lookup_with_nothing_to_ask_sends_nothing(token_env: FakeGitHub) -> None:
     look_up = GitHubLookup(LookupRequest(base_url=token_env.base_url, create_environments=True))
     result = migrated({".github/workflows/ci.yml": "on: push\njobs: {}\n"})
@@ -509,7 +564,8 @@ def test_lookup_without_token_or_repository_says_how_to_enable_it(
         "(or GH_TOKEN) to a token that can read the repository's Actions secrets",
     )
     monkeypatch.setenv("GH_TOKEN", "t")
-    unknown = GitHubLookup(LookupRequest(create_environments=True))(result, None).on_github
+    offline = LookupRequest(base_url="http://127.0.0.1:9", create_environments=True)
+    unknown = GitHubLookup(offline)(result, None).on_github
     assert unknown is not None
     assert unknown.problems == (
         "obsolete secrets not checked on GitHub, environments not created: the repository is "

@@ -2,232 +2,67 @@
 
 from __future__ import annotations
 
-import enum
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
-from trustpub.bot.body import DEFAULT_TEMPLATE, DEFAULT_TITLE, template_placeholders_unknown
+from trustpub.bot import options as o
+from trustpub.bot.body import DEFAULT_TEMPLATE, template_placeholders_unknown
 from trustpub.bot.discovery import DiscoveryError, Selection, parse_shard, repos_file_names
 from trustpub.bot.execute import Consoles, RunConfig, execute
 from trustpub.bot.limits import Timer
-from trustpub.bot.upsert import DEFAULT_BRANCH, BotSettings
+from trustpub.bot.upsert import BotSettings
 from trustpub.exit_codes import EXIT_USAGE
-from trustpub.github.client import (
-    DEFAULT_BASE_URL,
-    DEFAULT_TOKEN_ENV,
-    GitHubAccessError,
-    settings_from_environment,
-)
+from trustpub.github.client import GitHubAccessError, settings_from_environment
 from trustpub.rewrite.result import Options
 
 # How the bot waits (pacing, rate limits); tests replace it with the fake server's clock.
 TIMER = Timer()
-DISCOVERY = "Repositories"
-PULL = "Pull requests"
-RUN = "The run"
-REWRITE = "Rewrite"
-
-
-class BotFormat(str, enum.Enum):
-    text = "text"
-    json = "json"
-
-
-class BotColor(str, enum.Enum):
-    auto = "auto"
-    always = "always"
-    never = "never"
-
-
-def _opt(*names: str, panel: str, help: str) -> Any:
-    return typer.Option(*names, help=help, rich_help_panel=panel)
 
 
 def bot_command(
-    org: Annotated[
-        str | None, _opt("--org", panel=DISCOVERY, help="Every repository of ORG.")
-    ] = None,
-    user: Annotated[
-        str | None, _opt("--user", panel=DISCOVERY, help="Every repository of USER.")
-    ] = None,
-    repo: Annotated[
-        list[str] | None,
-        _opt("--repo", panel=DISCOVERY, help="OWNER/REPO (repeatable)."),
-    ] = None,
-    repos_file: Annotated[
-        str | None,
-        _opt("--repos-file", panel=DISCOVERY, help="A file of OWNER/REPO lines; - reads stdin."),
-    ] = None,
-    include_archived: Annotated[
-        bool, _opt("--include-archived", panel=DISCOVERY, help="Visit archived repositories.")
-    ] = False,
-    include_forks: Annotated[
-        bool, _opt("--include-forks", panel=DISCOVERY, help="Visit forks.")
-    ] = False,
-    include: Annotated[
-        list[str] | None,
-        _opt("--include", panel=DISCOVERY, help="Only names matching this glob (repeatable)."),
-    ] = None,
-    exclude: Annotated[
-        list[str] | None,
-        _opt("--exclude", panel=DISCOVERY, help="Leave out names matching this glob."),
-    ] = None,
-    topic: Annotated[
-        list[str] | None,
-        _opt("--topic", panel=DISCOVERY, help="Only repositories with this topic (any of)."),
-    ] = None,
-    code_search: Annotated[
-        bool,
-        _opt(
-            "--code-search",
-            panel=DISCOVERY,
-            help="With --org/--user: read only repositories where code search finds a publish "
-            "tool in .github/workflows (always confirmed by reading the files).",
-        ),
-    ] = False,
-    shard: Annotated[
-        str | None,
-        _opt("--shard", panel=DISCOVERY, help="I/N: run the I-th of N stable slices."),
-    ] = None,
-    branch: Annotated[
-        str, _opt("--branch", panel=PULL, help="The branch trustpub owns and pushes to.")
-    ] = DEFAULT_BRANCH,
-    title: Annotated[str, _opt("--title", panel=PULL, help="Pull request title.")] = DEFAULT_TITLE,
-    body_template: Annotated[
-        Path | None,
-        _opt("--body-template", panel=PULL, help="A pull request body with $placeholders."),
-    ] = None,
-    draft: Annotated[bool, _opt("--draft", panel=PULL, help="Open draft pull requests.")] = False,
-    label: Annotated[
-        list[str] | None, _opt("--label", panel=PULL, help="Label new pull requests.")
-    ] = None,
-    create_labels: Annotated[
-        bool, _opt("--create-labels", panel=PULL, help="Create --label labels that are missing.")
-    ] = False,
-    reviewer: Annotated[
-        list[str] | None,
-        _opt("--reviewer", panel=PULL, help="Request a review from USER or ORG/TEAM."),
-    ] = None,
-    create_environments: Annotated[
-        bool,
-        _opt(
-            "--create-environments",
-            panel=PULL,
-            help="Create the pypi/testpypi deployment environments the new jobs use.",
-        ),
-    ] = False,
-    environment_reviewer: Annotated[
-        list[str] | None,
-        _opt(
-            "--environment-reviewer",
-            panel=PULL,
-            help="With --create-environments: a required reviewer (USER or ORG/TEAM) for pypi.",
-        ),
-    ] = None,
-    reopen: Annotated[
-        bool,
-        _opt(
-            "--reopen",
-            panel=PULL,
-            help="Open a new pull request where trustpub's was closed or merged.",
-        ),
-    ] = False,
-    pypi_environment: Annotated[
-        str, _opt("--pypi-environment", panel=REWRITE, help="Environment name for PyPI jobs.")
-    ] = "pypi",
-    testpypi_environment: Annotated[
-        str,
-        _opt("--testpypi-environment", panel=REWRITE, help="Environment name for TestPyPI jobs."),
-    ] = "testpypi",
-    keep_build_in_job: Annotated[
-        bool,
-        _opt("--keep-build-in-job", panel=REWRITE, help="Keep build and upload in one job."),
-    ] = False,
-    add_testpypi: Annotated[
-        bool,
-        _opt("--add-testpypi", panel=REWRITE, help="Add a TestPyPI job where there is none."),
-    ] = False,
-    gate_pypi_on_testpypi: Annotated[
-        bool,
-        _opt("--gate-pypi-on-testpypi", panel=REWRITE, help="Make the PyPI job need TestPyPI."),
-    ] = False,
-    dry_run: Annotated[
-        bool,
-        _opt(
-            "--dry-run", panel=RUN, help="Read everything, write nothing: show the pull requests."
-        ),
-    ] = False,
-    max_prs: Annotated[
-        int | None,
-        typer.Option(
-            "--max-prs", min=0, help="Open at most N new pull requests.", rich_help_panel=RUN
-        ),
-    ] = None,
-    write_interval: Annotated[
-        float,
-        typer.Option(
-            "--write-interval",
-            min=0.0,
-            help="Seconds between two write requests.",
-            rich_help_panel=RUN,
-        ),
-    ] = 1.0,
-    jobs: Annotated[
-        int,
-        typer.Option(
-            "--jobs", "-j", min=1, max=16, help="Repositories read at once.", rich_help_panel=RUN
-        ),
-    ] = 4,
-    max_wait: Annotated[
-        float,
-        typer.Option(
-            "--max-wait",
-            min=0.0,
-            help="Longest wait for a rate-limit reset; beyond it the run stops (exit 4).",
-            rich_help_panel=RUN,
-        ),
-    ] = 900.0,
-    state: Annotated[
-        Path | None,
-        typer.Option(
-            "--state", dir_okay=False, help="Record outcomes (JSON Lines).", rich_help_panel=RUN
-        ),
-    ] = None,
-    resume: Annotated[
-        bool, _opt("--resume", panel=RUN, help="Skip what --state records as done.")
-    ] = False,
-    only_failed: Annotated[
-        bool, _opt("--only-failed", panel=RUN, help="Run only what --state records as failed.")
-    ] = False,
-    fmt: Annotated[
-        BotFormat, typer.Option("--format", help="Output format.", rich_help_panel=RUN)
-    ] = BotFormat.text,
-    summary_md: Annotated[
-        Path | None,
-        typer.Option(
-            "--summary-md",
-            dir_okay=False,
-            help="Append a Markdown summary (e.g. $GITHUB_STEP_SUMMARY).",
-            rich_help_panel=RUN,
-        ),
-    ] = None,
-    quiet: Annotated[
-        bool, _opt("--quiet", "-q", panel=RUN, help="No progress, no per-repository lines.")
-    ] = False,
-    color: Annotated[
-        BotColor, typer.Option("--color", help="Colour the output.", rich_help_panel=RUN)
-    ] = BotColor.auto,
-    token_env: Annotated[
-        str,
-        _opt("--token-env", panel=RUN, help="Environment variable holding the GitHub token."),
-    ] = DEFAULT_TOKEN_ENV,
-    base_url: Annotated[
-        str, _opt("--base-url", panel=RUN, help="GitHub API URL (GitHub Enterprise).")
-    ] = DEFAULT_BASE_URL,
+    org: o.Org = None,
+    user: o.User = None,
+    repo: o.Repo = None,
+    repos_file: o.ReposFile = None,
+    include_archived: o.IncludeArchived = False,
+    include_forks: o.IncludeForks = False,
+    include: o.Include = None,
+    exclude: o.Exclude = None,
+    topic: o.Topic = None,
+    code_search: o.CodeSearch = False,
+    shard: o.Shard = None,
+    branch: o.Branch = o.DEFAULT_BRANCH,
+    title: o.Title = o.DEFAULT_TITLE,
+    body_template: o.BodyTemplate = None,
+    draft: o.Draft = False,
+    label: o.Label = None,
+    create_labels: o.CreateLabels = False,
+    reviewer: o.Reviewer = None,
+    create_environments: o.CreateEnvironments = False,
+    environment_reviewer: o.EnvironmentReviewer = None,
+    reopen: o.Reopen = False,
+    pypi_environment: o.PypiEnvironment = "pypi",
+    testpypi_environment: o.TestPypiEnvironment = "testpypi",
+    keep_build_in_job: o.KeepBuildInJob = False,
+    add_testpypi: o.AddTestPypi = False,
+    gate_pypi_on_testpypi: o.GatePypiOnTestPypi = False,
+    dry_run: o.DryRun = False,
+    max_prs: o.MaxPrs = None,
+    write_interval: o.WriteInterval = 1.0,
+    jobs: o.Jobs = 4,
+    max_wait: o.MaxWait = 900.0,
+    state: o.State = None,
+    resume: o.Resume = False,
+    only_failed: o.OnlyFailed = False,
+    fmt: o.Format = o.BotFormat.text,
+    summary_md: o.SummaryMd = None,
+    quiet: o.Quiet = False,
+    color: o.Color = o.BotColor.auto,
+    token_env: o.TokenEnv = o.DEFAULT_TOKEN_ENV,
+    base_url: o.BaseUrl = o.DEFAULT_BASE_URL,
 ) -> None:
     """Open (or update) one pull request per repository that still publishes with a token."""
     err = _console(color.value, stderr=True)
@@ -249,13 +84,9 @@ def bot_command(
         )
         _check(selection, state, resume, only_failed, repos_file is not None)
         template = _template(body_template, err)
-    except DiscoveryError as error:
-        err.print(f"trustpub: error: {error}", style="red", highlight=False)
-        raise typer.Exit(EXIT_USAGE) from None
-    try:
         github = settings_from_environment(token_env, base_url)
-    except GitHubAccessError as error:
-        err.print(f"trustpub: error: {error}", style="red", highlight=False)
+    except (DiscoveryError, GitHubAccessError) as error:
+        err.print(f"trustpub: error: {error}")
         raise typer.Exit(EXIT_USAGE) from None
     # trustpub paces writes itself (WriteGate): PyGithub's own pacing is off. PyGithub waits for
     # a primary reset only up to --max-wait; beyond it the run stops.
@@ -294,15 +125,22 @@ def bot_command(
         quiet=quiet,
     )
     out = _console(color.value)
-    progress = None if quiet else (out if out.is_terminal and fmt is BotFormat.text else None)
-    if progress is None and not quiet and not out.is_terminal and err.is_terminal:
-        progress = err
     gh = github.connect()
     try:
-        code, _ = execute(gh, selection, settings, config, Consoles(out, progress, err), TIMER)
+        code, _ = execute(gh, selection, settings, config, _consoles(out, err, fmt, quiet), TIMER)
     finally:
         gh.close()
     raise typer.Exit(code)
+
+
+def _consoles(out: Console, err: Console, fmt: o.BotFormat, quiet: bool) -> Consoles:
+    """The progress bar goes to a terminal: stdout for text, else stderr; never into a pipe."""
+    progress = None
+    if not quiet and out.is_terminal and fmt is o.BotFormat.text:
+        progress = out
+    elif not quiet and not out.is_terminal and err.is_terminal:
+        progress = err
+    return Consoles(out, progress, err)
 
 
 def _check(
@@ -331,9 +169,7 @@ def _template(path: Path | None, err: Console) -> str:
     if unknown:
         err.print(
             f"trustpub: warning: {path}: unknown placeholders left as they are: "
-            + ", ".join(f"${name}" for name in unknown),
-            style="yellow",
-            highlight=False,
+            + ", ".join(f"${name}" for name in unknown)
         )
     return template
 
@@ -345,5 +181,6 @@ def _console(color: str, stderr: bool = False) -> Console:
         force_terminal=force,
         no_color=color == "never",
         highlight=False,
+        markup=False,  # reports print file text: `[project]` must not be read as a style
         soft_wrap=True,
     )

@@ -173,7 +173,7 @@ def _left_out(c: Candidate, selection: Selection) -> str | None:
     if c.archived and not selection.include_archived:
         return "archived"
     if c.fork and not selection.include_forks:
-        return "fork"
+        return "forks"
     if selection.include and not any(_matches(c.full_name, p) for p in selection.include):
         return "not matching --include"
     if any(_matches(c.full_name, p) for p in selection.exclude):
@@ -183,6 +183,12 @@ def _left_out(c: Candidate, selection: Selection) -> str | None:
     if not in_shard(c.full_name, selection.shard):
         return "in another shard"
     return None
+
+
+_NAMED = {  # why a repository named on the command line is left alone
+    "archived": "archived (--include-archived visits it; an archived repository is read-only)",
+    "forks": "a fork (--include-forks visits it)",
+}
 
 
 def _matches(full_name: str, pattern: str) -> bool:
@@ -205,7 +211,7 @@ def _named(gh: Github, name: str, selection: Selection, found: Discovered) -> No
     if reason == "in another shard":
         found.left_out[reason] += 1
     elif reason:
-        found.refused.append((c.full_name, "skipped", reason))
+        found.refused.append((c.full_name, "skipped", _NAMED.get(reason, reason)))
     else:
         found.candidates.append(c)
 

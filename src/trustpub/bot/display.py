@@ -79,12 +79,12 @@ def status_line(result: BotResult) -> str:
 class TextDisplay:
     """Streams one line per repository (above the bar on a terminal); the table at the end."""
 
-    def __init__(self, console: Console, progress: Console | None, quiet: bool = False) -> None:
+    def __init__(self, console: Console, progress: Console | None, lines: bool = True) -> None:
         self.console = console
-        self.quiet = quiet
+        self.lines = lines
         self._progress: Progress | None = None
         self._counts: Counter[str] = Counter()
-        if progress is not None and not quiet:
+        if progress is not None:
             self._progress = Progress(
                 TextColumn("trustpub bot"),
                 BarColumn(),
@@ -117,7 +117,9 @@ class TextDisplay:
         self._counts[result.outcome.value] += 1
         if self._progress is not None:
             self._progress.update(self._task, advance=1, counts=counts_text(self._counts))
-        if self.quiet or (result.outcome is BotOutcome.UNCHANGED and self._progress is not None):
+        if not self.lines or (
+            result.outcome is BotOutcome.UNCHANGED and self._progress is not None
+        ):
             return
         style = _STYLES.get(result.outcome.value, "")
         self.console.print(Text(status_line(result), style=f"bold {style}" if style else ""))

@@ -6,9 +6,10 @@ drive it with a client of the fake GitHub server and the fake's clock.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -61,7 +62,7 @@ def execute(
     timer: Timer | None = None,
     on_result: Callable[[BotResult], None] = lambda result: None,
 ) -> tuple[int, Summary | None]:
-    timer = timer or Timer()
+    timer = replace(timer or Timer(), interrupt=threading.Event())  # a fresh one per run
     err = consoles.err or consoles.out
     try:
         with explained("listing the repositories"):
@@ -104,7 +105,11 @@ def _run(
     gate = WriteGate(config.write_interval, timer)
     upsert = Upsert(gh, settings, gate, PullCount(settings.max_prs))
     budget = Budget(gh, timer, config.max_wait, RESERVE_PER_WORKER * max(config.jobs, 1))
-    text = TextDisplay(consoles.out, consoles.progress, quiet=config.quiet or config.fmt != "text")
+    text = TextDisplay(
+        consoles.out,
+        None if config.quiet else consoles.progress,
+        lines=config.fmt == "text" and not config.quiet,
+    )
     with ExitStack() as stack:
         state = (
             stack.enter_context(StateFile(config.state, command))
@@ -133,6 +138,7 @@ def _run(
         )
         outcome = runner.run(candidates) if candidates else RunOutcome()
     outcome.results = sorted([*outcome.results, *refused], key=lambda r: r.repository.lower())
+    _last_look(budget)
     summary = Summary(
         outcome,
         found.left_out,
@@ -145,6 +151,17 @@ def _run(
     if config.fmt == "text":
         text.finish(summary)
     return summary
+
+
+def _last_look(budget: Budget) -> None:
+    """The budget left, for the summary (GET /rate_limit costs nothing)."""
+    from github.GithubException import GithubException
+    from requests.exceptions import RequestException
+
+    try:
+        budget.refresh()
+    except (GithubException, RequestException):
+        budget.remaining = -1
 
 
 __all__ = ["EXIT_OK", "Consoles", "RunConfig", "execute"]

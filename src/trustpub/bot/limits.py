@@ -30,6 +30,14 @@ class Timer:
 
     now: Callable[[], float] = time.time
     sleep: Callable[[float], None] = time.sleep
+    # Set when the run stops (Ctrl-C, budget): real waits end at once instead of running out.
+    interrupt: threading.Event = field(default_factory=threading.Event, compare=False)
+
+    def wait(self, seconds: float) -> None:
+        if self.sleep is time.sleep:
+            self.interrupt.wait(seconds)
+        else:
+            self.sleep(seconds)
 
 
 class BudgetExhausted(Exception):
@@ -83,7 +91,7 @@ class WriteGate:
             if self._last is not None and self.interval:
                 delay = self._last + self.interval - self.timer.now()
                 if delay > 0:
-                    self.timer.sleep(delay)
+                    self.timer.wait(delay)
             self._last = self.timer.now()
 
 
@@ -101,13 +109,13 @@ class Pause:
             self._until = max(self._until, self.timer.now() + seconds)
 
     def wait(self) -> None:
-        while True:
+        while not self.timer.interrupt.is_set():
             with self._lock:
                 delay = self._until - self.timer.now()
                 if delay <= 0:
                     return
                 self.waited += delay
-            self.timer.sleep(delay)
+            self.timer.wait(delay)
 
 
 @dataclass
@@ -134,7 +142,7 @@ class Budget:
             wait = self.reset - self.timer.now() + 1
             if wait > self.max_wait:
                 raise BudgetExhausted(self.remaining, self.reset)
-            self.timer.sleep(max(wait, 0.0))
+            self.timer.wait(max(wait, 0.0))
             self.refresh()
 
     def invalidate(self) -> None:
@@ -179,7 +187,7 @@ def transient(error: BaseException, attempt: int) -> Transient | None:
 
 
 def primary_reset(error: BaseException) -> float | None:
-    """The reset time of an exhausted primary limit (from the response headers), if it is one."""
+    """The reset time of an exhausted primary limit (0.0 when GitHub did not say), if it is one."""
     from github.GithubException import GithubException
 
     if (

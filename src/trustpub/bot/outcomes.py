@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from trustpub.repository import RepositoryResult
+from trustpub.github.commits import BranchState
+from trustpub.github.pulls import Pull
+from trustpub.repository import Outcome, RepositoryResult
 
 
 class BotOutcome(enum.Enum):
@@ -49,3 +51,71 @@ class BotResult:
     @property
     def failed(self) -> bool:
         return self.outcome is BotOutcome.FAILED
+
+
+def without_changes(name: str, result: RepositoryResult) -> BotResult:
+    outcome = {
+        Outcome.UNCHANGED: BotOutcome.UNCHANGED,
+        Outcome.MIGRATED: BotOutcome.MIGRATED,
+        Outcome.SKIPPED: BotOutcome.SKIPPED,
+        Outcome.FAILED: BotOutcome.FAILED,
+        Outcome.CHANGED: BotOutcome.CHANGED,
+    }[result.outcome]
+    return BotResult(name, outcome, engine_detail(result), result=result)
+
+
+def engine_detail(result: RepositoryResult) -> str:
+    """The error, or the first reason something was left alone, in one line."""
+    if result.error:
+        return result.error
+    for file in result.files:
+        if file.failure:
+            return f"{file.path}:{file.failure.line}: {file.failure.message}"
+    for file in result.files:
+        for skip in file.skips:
+            return f"{file.path}:{skip.line}: {skip.reason}"
+    return ""
+
+
+def failure_notes(result: RepositoryResult) -> list[str]:
+    return [
+        f"{f.path}:{f.failure.line}: could not be migrated: {f.failure.message}"
+        for f in result.files
+        if f.failure
+    ]
+
+
+def closed(base: BotResult, last: Pull) -> BotResult:
+    ref = PullRef(last.number, last.url, last.draft)
+    if last.merged:
+        return replace(
+            base,
+            outcome=BotOutcome.MIGRATED,
+            pull=ref,
+            detail=f"pull request #{last.number} was merged; token publishing that remains is "
+            "left alone (--reopen opens a new pull request)",
+        )
+    return replace(
+        base,
+        outcome=BotOutcome.IGNORED,
+        pull=ref,
+        detail=f"pull request #{last.number} was closed without merging (--reopen opens a new one)",
+    )
+
+
+def deferred(base: BotResult, limit: int | None) -> BotResult:
+    return replace(
+        base,
+        outcome=BotOutcome.DEFERRED,
+        detail=f"--max-prs {limit} reached: the next run opens this pull request",
+    )
+
+
+def conflict(base: BotResult, branch: BranchState) -> BotResult:
+    return replace(
+        base,
+        outcome=BotOutcome.SKIPPED,
+        detail=f"conflict: branch {branch.name} has commits trustpub did not make (head "
+        f"{(branch.sha or '')[:7]} by {branch.author}); not overwriting it: merge or close its "
+        "pull request, or delete the branch",
+    )

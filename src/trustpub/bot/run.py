@@ -73,7 +73,7 @@ class Runner:
                 self._halt("interrupted", None, interrupted=True)
                 pool.shutdown(wait=True, cancel_futures=True)
                 for future in futures:
-                    if future.done() and not future.cancelled():
+                    if future.done() and not future.cancelled() and not future.exception():
                         self._collect(future, done, notify=False)
         for c in candidates:
             if c.full_name not in done:
@@ -113,7 +113,7 @@ class Runner:
         """Wait as the error asks and say whether to try again (False: give up or stop)."""
         reset = primary_reset(error)
         if reset is not None:
-            wait = reset - self.timer.now() + 1
+            wait = reset - self.timer.now() + 1 if reset else SECONDARY_WAIT
             if wait > self.max_wait:
                 self._halt(str(BudgetExhausted(0, reset)), reset)
                 return False
@@ -132,7 +132,7 @@ class Runner:
             self._recheck_budget()
             self.pause.hold(found.wait)  # every worker backs off, not just this one
         elif found.wait:
-            self.timer.sleep(found.wait)
+            self.timer.wait(found.wait)
         return True
 
     def _recheck_budget(self) -> None:
@@ -146,6 +146,7 @@ class Runner:
                 self._outcome.resume_after = reset
                 self._outcome.interrupted = interrupted
         self._stop.set()
+        self.timer.interrupt.set()
 
 
 def failed(name: str, error: BaseException) -> BotResult:

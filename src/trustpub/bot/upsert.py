@@ -17,7 +17,16 @@ from typing import TYPE_CHECKING, Any
 from trustpub.bot.body import DEFAULT_TEMPLATE, DEFAULT_TITLE, fingerprint, render_body
 from trustpub.bot.discovery import Candidate
 from trustpub.bot.limits import StaleRead, WriteGate
-from trustpub.bot.outcomes import BotOutcome, BotResult, PullRef
+from trustpub.bot.outcomes import (
+    BotOutcome,
+    BotResult,
+    PullRef,
+    closed,
+    conflict,
+    deferred,
+    failure_notes,
+    without_changes,
+)
 from trustpub.github import commits, pulls
 from trustpub.github.client import GitHubAccessError
 from trustpub.github.environments import ensure_environments, wanted_environments
@@ -27,7 +36,6 @@ from trustpub.github.secrets import existing_secrets
 from trustpub.repository import (
     EnvironmentChange,
     GitHubCheck,
-    Outcome,
     RepositoryResult,
     migrate_repository,
 )
@@ -89,7 +97,7 @@ class Upsert:
         reader = remote_reader(c.repo, c.default_branch)
         result = migrate_repository(c.full_name, texts, reader, self.settings.options)
         if not result.changed_files:
-            return _without_changes(c.full_name, result)
+            return without_changes(c.full_name, result)
         return self._with_changes(c, workflows, result)
 
     def _with_changes(
@@ -99,7 +107,21 @@ class Upsert:
         base = BotResult(c.full_name, BotOutcome.CHANGED, result=result, title=settings.title)
         found = pulls.find_pulls(c.repo, settings.branch)
         mine = next((p for p in found if p.is_open and p.ours), None)
-        if mine is not None and mine.fingerprint == fingerprint(result):
+        stamp = mine.fingerprint if mine else None
+        if mine is None:
+            other = next((p for p in found if p.is_open), None)
+            if other is not None:
+                # Ours with its marker edited away, if trustpub made the branch's head commit.
+                branch = commits.branch_state(c.repo, settings.branch)
+                if not branch.ours:
+                    return replace(
+                        base,
+                        outcome=BotOutcome.SKIPPED,
+                        detail=f"conflict: the open pull request #{other.number} from branch "
+                        f"{settings.branch} was not opened by trustpub ({other.url})",
+                    )
+                mine, stamp = other, branch.fingerprint
+        if mine is not None and stamp == fingerprint(result):
             return replace(
                 base,
                 outcome=BotOutcome.UNCHANGED,
@@ -107,19 +129,11 @@ class Upsert:
                 pull=PullRef(mine.number, mine.url, mine.draft),
             )
         if mine is None:
-            other = next((p for p in found if p.is_open), None)
-            if other is not None:
-                return replace(
-                    base,
-                    outcome=BotOutcome.SKIPPED,
-                    detail=f"conflict: the open pull request #{other.number} from branch "
-                    f"{settings.branch} was not opened by trustpub ({other.url})",
-                )
             last = next((p for p in found if p.ours), None)
             if last is not None and not settings.reopen:
-                return _closed(base, last)
+                return closed(base, last)
             if self.count.full:
-                return _deferred(base, settings.max_prs)
+                return deferred(base, settings.max_prs)
             return self._write(c, workflows, base, None, last.number if last else None)
         return self._write(c, workflows, base, mine, None)
 
@@ -133,13 +147,21 @@ class Upsert:
     ) -> BotResult:
         assert base.result is not None
         result, settings, repo = base.result, self.settings, c.repo
+        if settings.branch == c.default_branch:
+            detail = (
+                f"--branch {settings.branch} is the default branch, where trustpub never pushes"
+            )
+            return replace(base, outcome=BotOutcome.FAILED, detail=detail)
+        if not _can_push(repo):
+            detail = "the token cannot push to this repository (it needs write access)"
+            return replace(base, outcome=BotOutcome.SKIPPED, detail=detail)
         branch = commits.branch_state(repo, settings.branch)
         if (
             branch.exists
             and not branch.ours
             and branch.sha != commits.ref_sha(repo, f"heads/{c.default_branch}")
         ):
-            return _conflict(base, branch)
+            return conflict(base, branch)
         result = replace(result, on_github=self._secrets(c.full_name, repo, result))
         body = render_body(
             settings.template, c.full_name, c.default_branch, settings.branch, result, superseded
@@ -153,7 +175,7 @@ class Upsert:
             return replace(base, detail=detail, pull=ref, dry_run=True)
         with self.gate:
             if mine is None and self.count.full:
-                return _deferred(base, settings.max_prs)
+                return deferred(base, settings.max_prs)
             self._push(c, workflows, result, branch)
             if mine is not None:
                 pulls.update_pull(repo, mine.number, settings.title, body, self.gate.pace)
@@ -178,8 +200,8 @@ class Upsert:
         return replace(
             done,
             result=result,
-            detail=done.pull.url if done.pull else "",
-            notes=(*notes, *more, *_failures(result)),
+            detail="",
+            notes=(*notes, *more, *failure_notes(result)),
         )
 
     def _push(
@@ -191,12 +213,12 @@ class Upsert:
     ) -> None:
         """The branch at one new commit on the default branch head, unless it is already."""
         wanted = fingerprint(result)
+        if branch.ours and branch.fingerprint == wanted:
+            return  # pushed by an earlier try whose pull request (or body) was never made
         repo = c.repo
         head = commits.ref_sha(repo, f"heads/{c.default_branch}")
         if head is None:
             raise GitHubAccessError(f"the default branch {c.default_branch} has no commit")
-        if branch.ours and branch.fingerprint == wanted:
-            return  # pushed by an earlier try whose pull request was never made
         current = commits.workflow_shas(repo, head)
         if any(current.get(w.path) != w.sha for w in workflows):
             raise StaleRead(f"{c.default_branch} moved while trustpub was reading it")
@@ -261,69 +283,7 @@ class Upsert:
         return tuple(changes), []
 
 
-def _without_changes(name: str, result: RepositoryResult) -> BotResult:
-    outcome = {
-        Outcome.UNCHANGED: BotOutcome.UNCHANGED,
-        Outcome.MIGRATED: BotOutcome.MIGRATED,
-        Outcome.SKIPPED: BotOutcome.SKIPPED,
-        Outcome.FAILED: BotOutcome.FAILED,
-        Outcome.CHANGED: BotOutcome.CHANGED,
-    }[result.outcome]
-    return BotResult(name, outcome, _engine_detail(result), result=result)
-
-
-def _engine_detail(result: RepositoryResult) -> str:
-    """The error, or the first reason something was left alone, in one line."""
-    if result.error:
-        return result.error
-    for file in result.files:
-        if file.failure:
-            return f"{file.path}:{file.failure.line}: {file.failure.message}"
-    for file in result.files:
-        for skip in file.skips:
-            return f"{file.path}:{skip.line}: {skip.reason}"
-    return ""
-
-
-def _failures(result: RepositoryResult) -> list[str]:
-    return [
-        f"{f.path}:{f.failure.line}: could not be migrated: {f.failure.message}"
-        for f in result.files
-        if f.failure
-    ]
-
-
-def _closed(base: BotResult, last: pulls.Pull) -> BotResult:
-    ref = PullRef(last.number, last.url, last.draft)
-    if last.merged:
-        return replace(
-            base,
-            outcome=BotOutcome.MIGRATED,
-            pull=ref,
-            detail=f"pull request #{last.number} was merged; token publishing that remains is "
-            "left alone (--reopen opens a new pull request)",
-        )
-    return replace(
-        base,
-        outcome=BotOutcome.IGNORED,
-        pull=ref,
-        detail=f"pull request #{last.number} was closed without merging (--reopen opens a new one)",
-    )
-
-
-def _deferred(base: BotResult, limit: int | None) -> BotResult:
-    return replace(
-        base,
-        outcome=BotOutcome.DEFERRED,
-        detail=f"--max-prs {limit} reached: the next run opens this pull request",
-    )
-
-
-def _conflict(base: BotResult, branch: commits.BranchState) -> BotResult:
-    return replace(
-        base,
-        outcome=BotOutcome.SKIPPED,
-        detail=f"conflict: branch {branch.name} has commits trustpub did not make (head "
-        f"{(branch.sha or '')[:7]} by {branch.author}); not overwriting it: merge or close its "
-        "pull request, or delete the branch",
-    )
+def _can_push(repo: Any) -> bool:
+    """From the listing's `permissions` (no request); True when GitHub did not say."""
+    permissions = repo.permissions
+    return permissions is None or permissions.push is not False

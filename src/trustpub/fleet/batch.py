@@ -14,20 +14,24 @@ from rich.console import Console
 
 from trustpub.exit_codes import EXIT_CHANGES_NEEDED, EXIT_FAILED, EXIT_OK
 from trustpub.fleet.runner import RepositoryReport
-from trustpub.report.data import report_document
-from trustpub.report.markdown import repository_markdown
-from trustpub.report.sarif import sarif_document
 from trustpub.report.text import print_diff, print_report
 from trustpub.repository import Outcome
 
 
 def emit(console: Console, reports: list[RepositoryReport], command: str, fmt: str) -> None:
+    # Each format's renderer is imported only when it is asked for: start-up counts here.
     if fmt == "json":
+        from trustpub.report.data import report_document
+
         document = report_document([(r.result, r.github) for r in reports])
         sys.stdout.write(json.dumps(document, indent=2) + "\n")
     elif fmt == "markdown":
+        from trustpub.report.markdown import repository_markdown
+
         sys.stdout.write("\n".join(repository_markdown(r.result, r.github) for r in reports))
     elif fmt == "sarif":
+        from trustpub.report.sarif import sarif_document
+
         sys.stdout.write(json.dumps(sarif_document([r.result for r in reports]), indent=2) + "\n")
     else:
         if command == "check":

@@ -15,8 +15,6 @@ from pathlib import Path
 from rich.console import Console
 
 from trustpub.exit_codes import EXIT_OK, EXIT_USAGE
-from trustpub.fleet import batch
-from trustpub.fleet.display import OUTPUTS, ProgressBar
 from trustpub.fleet.runner import RepositoryJob, RepositoryPool, RepositoryReport, default_jobs
 from trustpub.fleet.sources import RepoListError, Target, is_fleet, read_repos_file, targets
 from trustpub.fleet.state import StateError, StateFile, last_outcomes, select
@@ -69,6 +67,7 @@ def console(color: str, stderr: bool = False) -> Console:
         force_terminal=force,
         no_color=color == "never",
         highlight=False,
+        markup=False,  # reports print file text: `[project]` must not be read as a style
         soft_wrap=True,
     )
 
@@ -94,6 +93,8 @@ def _jobs(request: Request, count: int) -> int:
 
 
 def _run_batch(request: Request, found: list[Target]) -> int:
+    from trustpub.fleet import batch
+
     with RepositoryPool(request.job, _jobs(request, len(found))) as pool:
         reports = list(_looked_up(request, pool.run(found)))
     batch.emit(console(request.color), reports, request.command, request.fmt)
@@ -101,6 +102,8 @@ def _run_batch(request: Request, found: list[Target]) -> int:
 
 
 def _run_fleet(request: Request, found: list[Target]) -> int:
+    from trustpub.fleet.display import OUTPUTS, ProgressBar  # rich.progress: fleets only
+
     tally = Tally(request.command)
     if request.state is not None and (request.resume or request.only_failed):
         outcomes = last_outcomes(request.state, request.command)

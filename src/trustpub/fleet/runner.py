@@ -7,20 +7,21 @@ and only a bounded window of them is in flight, so memory does not grow with the
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from trustpub.fleet.sources import Target
 from trustpub.repository import RepositoryResult
 from trustpub.rewrite.result import Options
+
+if TYPE_CHECKING:  # the process pool is imported only when a run uses one
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 WINDOW_PER_JOB = 4  # tasks in flight per worker: keeps workers busy, memory bounded
 MAX_CHUNK = 16  # repositories per task at most
@@ -146,6 +147,9 @@ class RepositoryPool:
                 pending.append((following, self._submit(following)))
 
     def _start(self) -> ProcessPoolExecutor:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         executor = ProcessPoolExecutor(
@@ -155,6 +159,8 @@ class RepositoryPool:
         return executor
 
     def _submit(self, chunk: Chunk) -> Future[list[RepositoryReport]]:
+        from concurrent.futures.process import BrokenProcessPool
+
         assert self._executor is not None
         try:
             future = self._executor.submit(process_chunk, chunk, self.job)
@@ -172,6 +178,8 @@ class RepositoryPool:
 
     @staticmethod
     def _outcomes(chunk: Chunk, future: Future[list[RepositoryReport]]) -> list[RepositoryReport]:
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             return future.result()
         except BrokenProcessPool:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from github import Github
+    from urllib3.response import BaseHTTPResponse
+
+    from github import Github, GithubRetry
 
 DEFAULT_BASE_URL = "https://api.github.com"
 DEFAULT_TOKEN_ENV = "GITHUB_TOKEN"
@@ -19,6 +23,12 @@ DEFAULT_WRITE_INTERVAL = 1.0
 DEFAULT_SECONDARY_WAIT = 60.0
 # A primary limit resets within the hour: wait for it up to that, then stop (exit 4) instead.
 DEFAULT_MAX_RATE_LIMIT_WAIT = 3600.0
+# A server that cannot be reached (a wrong --base-url) is not worth minutes of retries; a 5xx is
+# retried up to `retry_total` times, at most MAX_BACKOFF seconds apart.
+CONNECT_RETRIES = 2
+MAX_BACKOFF = 30.0
+# A wait for GitHub's limits at least this long is announced on stderr, not spent in silence.
+ANNOUNCED_WAIT = 10.0
 # Loggers that see requests and responses: a record there never carries the token.
 HTTP_LOGGERS = (
     "github.Requester",
@@ -31,6 +41,10 @@ HTTP_LOGGERS = (
 
 class GitHubAccessError(Exception):
     """A GitHub problem a user can act on, as one line (never carrying the token)."""
+
+
+class MissingToken(GitHubAccessError):
+    """No token in the environment: a command that only enriches its report goes on without."""
 
 
 class Token:
@@ -70,16 +84,19 @@ class GitHubSettings:
 
     def connect(self) -> Github:
         """A PyGithub client with retries and write pacing (imported only when used)."""
-        from github import Auth, Github, GithubRetry
+        from github import Auth, Github
 
-        factory = self.retry_factory or GithubRetry
+        factory = self.retry_factory or announced_retry()
         retry = factory(
             secondary_rate_wait=self.secondary_rate_wait,
             max_rate_limit_wait=self.max_rate_limit_wait,
             total=self.retry_total,
+            connect=min(CONNECT_RETRIES, self.retry_total),
             backoff_factor=self.backoff_factor,
+            backoff_max=MAX_BACKOFF,
         )
         redact_in_logs(self.token)
+        _quiet_pygithub()
         return Github(
             auth=Auth.Token(self.token.reveal()),
             base_url=self.base_url.rstrip("/"),
@@ -101,6 +118,12 @@ def settings_from_environment(
     environ: Mapping[str, str] | None = None,
 ) -> GitHubSettings:
     """The settings a command uses: the token from the environment, GitHub's limits."""
+    scheme, _, rest = base_url.partition("://")
+    if scheme not in ("http", "https") or not rest.split("/")[0]:
+        raise GitHubAccessError(
+            f"--base-url {base_url!r} is not an http(s) URL; GitHub Enterprise Server's API is "
+            "https://HOST/api/v3"
+        )
     settings = GitHubSettings(token_from_environment(token_env, environ), base_url=base_url)
     return settings_hook(settings) if settings_hook is not None else settings
 
@@ -121,7 +144,7 @@ def token_from_environment(
                 "non-ASCII characters"
             )
         return Token(value)
-    raise GitHubAccessError(
+    raise MissingToken(
         f"no GitHub token: set {name} (or {FALLBACK_TOKEN_ENV}) to a token that can read the "
         "repositories (and their Actions secrets, for the secrets report)"
     )
@@ -157,3 +180,36 @@ def redact_in_logs(token: Token) -> None:
         logger = logging.getLogger(name)
         if _REDACTOR not in logger.filters:
             logger.addFilter(_REDACTOR)
+
+
+_LOG = logging.getLogger("trustpub.github")
+
+
+@functools.cache
+def announced_retry() -> type[GithubRetry]:
+    """GithubRetry that says so on stderr before a long wait for a rate limit."""
+    from github import GithubRetry
+
+    class AnnouncedRetry(GithubRetry):
+        def sleep(self, response: BaseHTTPResponse | None = None) -> None:
+            wait = (self.get_retry_after(response) if response else None) or (
+                self.get_backoff_time()
+            )
+            if wait >= ANNOUNCED_WAIT:
+                until = datetime.now(timezone.utc) + timedelta(seconds=wait)
+                _LOG.warning(
+                    "trustpub: GitHub asks to slow down (rate limit): waiting %d s, until %s UTC",
+                    round(wait),
+                    f"{until:%H:%M:%S}",
+                )
+            super().sleep(response)
+
+    return AnnouncedRetry
+
+
+def _quiet_pygithub() -> None:
+    """PyGithub prints every retried 403 at INFO on stderr; trustpub reports errors in one line
+    and announces long waits itself. A level someone chose (DEBUG, say) is left alone."""
+    logger = logging.getLogger("github")
+    if logger.level == logging.INFO:  # PyGithub's own setting at import
+        logger.setLevel(logging.WARNING)

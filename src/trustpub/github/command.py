@@ -104,8 +104,8 @@ def secrets_command(
     ] = SecretsFormat.text,
 ) -> None:
     """List the secrets the migration makes obsolete that exist on GitHub (names only)."""
-    console = Console(highlight=False, soft_wrap=True)
-    errors = Console(stderr=True, highlight=False, soft_wrap=True)
+    console = Console(highlight=False, soft_wrap=True, markup=False)
+    errors = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
     bad = [name for name in repositories if name.count("/") != 1 or "" in name.split("/")]
     if bad:
         errors.print(f"trustpub: error: not OWNER/REPO: {', '.join(bad)}", style="red")

@@ -9,6 +9,7 @@ the remaining repositories are not looked up.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -20,14 +21,22 @@ from trustpub.github.client import (
     FALLBACK_TOKEN_ENV,
     GitHubAccessError,
     GitHubSettings,
+    MissingToken,
     settings_from_environment,
 )
 from trustpub.github.errors import RateLimitExhausted, TokenRejected, explained
 from trustpub.github.secrets import existing_secrets
-from trustpub.repository import GitHubCheck, RepositoryResult
+from trustpub.repository import GitHubCheck, Outcome, RepositoryResult
 
 if TYPE_CHECKING:
+    from github.Repository import Repository
+
     from github import Github
+
+NOT_MIGRATED = (
+    "environments not created: this run migrated no publish job (trustpub creates the "
+    "environments of the jobs it migrates; create them in the repository settings)"
+)
 
 
 @dataclass(frozen=True)
@@ -46,15 +55,18 @@ class GitHubLookup:
     def __init__(self, request: LookupRequest) -> None:
         self.request = request
         self.settings: GitHubSettings | None = None
-        self.no_token: str | None = None
+        self.no_token = False
+        self.unusable: str | None = None  # e.g. a --base-url that is not a URL
         self.stopped: GitHubAccessError | None = None  # rate limit exhausted, or token rejected
         self._client: Github | None = None
         try:
             self.settings = settings_from_environment(
                 request.token_env, request.base_url or DEFAULT_BASE_URL
             )
+        except MissingToken:
+            self.no_token = True
         except GitHubAccessError as error:
-            self.no_token = str(error)
+            self.unusable = str(error)
 
     @property
     def rate_limited(self) -> bool:
@@ -65,6 +77,8 @@ class GitHubLookup:
         wants_secrets = bool(result.obsolete_secrets)
         wants_environments = self.request.create_environments and bool(result.changed_files)
         if not wants_secrets and not wants_environments:
+            if self.request.create_environments and result.outcome is Outcome.MIGRATED:
+                return replace(result, on_github=GitHubCheck(full_name, problems=(NOT_MIGRATED,)))
             return result
         return replace(result, on_github=self.check(result, full_name, wants_environments))
 
@@ -77,34 +91,48 @@ class GitHubLookup:
         assert full_name is not None
         check = GitHubCheck(full_name)
         try:
-            check = self._look_up(result, full_name, environments)
-        except RateLimitExhausted as error:
-            self.stopped = error
-            check = replace(check, problems=(f"{error}; run again {error.when}",))
-        except TokenRejected as error:
-            self.stopped = error
-            check = replace(check, problems=(str(error),))
+            with explained(full_name):
+                repo = self._connect().get_repo(full_name)
+            if result.obsolete_secrets:
+                check = self._step(check, lambda: self._secrets(check, result, repo))
+            if environments:
+                check = self._step(check, lambda: self._environments(check, result, repo))
         except GitHubAccessError as error:
-            check = replace(check, problems=(str(error),))
+            check = self._failed(check, error)
         return check
 
-    def _look_up(self, result: RepositoryResult, full_name: str, environments: bool) -> GitHubCheck:
+    def _step(self, check: GitHubCheck, step: Callable[[], GitHubCheck]) -> GitHubCheck:
+        """One lookup; its failure is a line in the report, and the next step still runs
+        unless no request can succeed any more."""
+        try:
+            return step()
+        except (RateLimitExhausted, TokenRejected):
+            raise
+        except GitHubAccessError as error:
+            return self._failed(check, error)
+
+    def _failed(self, check: GitHubCheck, error: GitHubAccessError) -> GitHubCheck:
+        problem = str(error)
+        if isinstance(error, RateLimitExhausted | TokenRejected):
+            self.stopped = error
+        if isinstance(error, RateLimitExhausted):
+            problem += f"; run again {error.when}"
+        return replace(check, problems=(*check.problems, problem))
+
+    @staticmethod
+    def _secrets(check: GitHubCheck, result: RepositoryResult, repo: Repository) -> GitHubCheck:
+        names = [secret.name for secret in result.obsolete_secrets]
+        found = tuple(existing_secrets(repo, names))
+        return replace(check, secrets_checked=True, existing_secrets=found)
+
+    def _environments(
+        self, check: GitHubCheck, result: RepositoryResult, repo: Repository
+    ) -> GitHubCheck:
         from trustpub.github.environments import ensure_environments, wanted_environments
 
-        gh = self._connect()
-        with explained(full_name):
-            repo = gh.get_repo(full_name)
-        check = GitHubCheck(full_name)
-        if result.obsolete_secrets:
-            names = [secret.name for secret in result.obsolete_secrets]
-            check = replace(
-                check, secrets_checked=True, existing_secrets=tuple(existing_secrets(repo, names))
-            )
-        if environments:
-            wanted = wanted_environments(result, self.request.pypi_reviewers)
-            changes = ensure_environments(gh, repo, list(wanted), wanted)
-            check = replace(check, environments=tuple(changes))
-        return check
+        wanted = wanted_environments(result, self.request.pypi_reviewers)
+        changes = ensure_environments(self._connect(), repo, list(wanted), wanted)
+        return replace(check, environments=tuple(changes))
 
     def _not_done(self, full_name: str | None, environments: bool) -> tuple[str, ...]:
         what = "obsolete secrets not checked on GitHub" + (
@@ -116,7 +144,9 @@ class GitHubLookup:
             )
         if self.stopped is not None:
             return (f"{what}: GitHub rejected the token (401)",)
-        if self.no_token is not None:
+        if self.unusable is not None:
+            return (f"{what}: {self.unusable}",)
+        if self.no_token:
             names = (
                 self.request.token_env
                 if self.request.token_env == FALLBACK_TOKEN_ENV

@@ -22,14 +22,14 @@ from trustpub.rewrite.result import (
     Status,
     TrustedPublisher,
 )
-from trustpub.rewrite.rules import environment, permissions, pypa_action
+from trustpub.rewrite.rules import environment, permissions, pypa_action, run_tools
 from trustpub.rewrite.rules.base import StepPlan, StepRule
 from trustpub.rewrite.rules.publish_jobs import SplitRefused
 from trustpub.rewrite.rules.split import Layout, Splitter
 from trustpub.rewrite.verify import verify
 from trustpub.rewrite.workflow import Job, Workflow
 
-STEP_RULES: list[StepRule] = [pypa_action.plan]
+STEP_RULES: list[StepRule] = [pypa_action.plan, run_tools.plan]
 
 # Words every upload trustpub knows contains (the PyPA action, twine, `uv|pdm|poetry|hatch|flit
 # publish`, maturin and maturin-action); files without any are never parsed. Not "upload": it
@@ -202,7 +202,7 @@ class _Migration:
         if isinstance(project, ProjectNameProblem):
             self.result.skip(job.id, job.line, project.message)
             return
-        job_patch = Patch(self.workflow.doc)
+        job_patch = RestructurePatch(self.workflow.doc)  # tool uploads may add or drop steps
         try:
             descriptions = self._edit_job(job_patch, job, plan, project)
         except UnsupportedEdit as error:

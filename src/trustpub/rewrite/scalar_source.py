@@ -88,7 +88,7 @@ def scalar_source(doc: Document, path: Path) -> ScalarSource:
         raise UnmappableScalar("the value is not a scalar")
     if id(node) in doc.shared_nodes:
         raise UnmappableScalar("the value is shared through a YAML anchor")
-    if node.tag and not node.tag.endswith(":str") and doc.text[node.start_mark.index] == "!":
+    if doc.text.startswith("!", node.start_mark.index):
         raise UnmappableScalar("the value carries a YAML tag")
     style = node.style or ""
     if style in ("|", ">"):
@@ -105,11 +105,14 @@ def edit_value(
     source: ScalarSource,
     deletions: Iterable[tuple[int, int]],
     replacements: Iterable[tuple[int, int, str]] = (),
+    text_follows: bool = False,
 ) -> tuple[list[TextChange], str]:
     """Text edits that delete and replace value spans, and the value they give.
 
     UnmappableScalar when the edited text would not read back as exactly that value (with the
-    rest of the document unchanged).
+    rest of the document unchanged). `text_follows`: other edits add text right after the scalar;
+    when the scalar ends a document without a final line break, that text brings one (and a block
+    scalar then reads one more line break).
     """
     edits = sorted([(start, end, "") for start, end in set(deletions)] + list(replacements))
     if any(a[1] > b[0] for a, b in itertools.pairwise(edits)):
@@ -120,14 +123,20 @@ def edit_value(
         value = value[:start] + text + value[end:]
         change = source.replacement(start, end, text) if text else source.deletion(start, end)
         changes.append(change)
-    if apply_changes(doc, source, changes) != value:
+    read_back = apply_changes(doc, source, changes)
+    if read_back != value:
         raise UnmappableScalar(
             f"the edited {_STYLE_NAMES[source.style]} scalar would not read back as intended"
         )
+    at_end = not doc.text[source.units[-1] :].strip()
+    if text_follows and at_end and not doc.text.endswith("\n"):
+        value = apply_changes(doc, source, changes, final_newline=True)
     return changes, value
 
 
-def apply_changes(doc: Document, source: ScalarSource, changes: Iterable[TextChange]) -> str:
+def apply_changes(
+    doc: Document, source: ScalarSource, changes: Iterable[TextChange], final_newline: bool = False
+) -> str:
     """The value the scalar has once `changes` are made; UnmappableScalar if it does not hold.
 
     The edited document is parsed again and the scalar read back, so the result is what the file
@@ -137,6 +146,8 @@ def apply_changes(doc: Document, source: ScalarSource, changes: Iterable[TextCha
     text = doc.text
     for change in reversed(ordered):
         text = text[: change.start] + change.text + text[change.end :]
+    if final_newline and not text.endswith("\n"):
+        text += doc.newline
     try:
         data = load_data(text)
     except WorkflowSyntaxError as error:

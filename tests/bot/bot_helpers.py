@@ -1,0 +1,312 @@
+"""Helpers for the bot's tests: an organisation to migrate, a runner on the fake's clock, and the
+safety check every test ends with (see conftest.py)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.console import Console
+
+from fake_github import FakeClockRetry, FakeGitHub
+from trustpub.bot.discovery import Selection
+from trustpub.bot.display import Summary
+from trustpub.bot.execute import Consoles, RunConfig, execute
+from trustpub.bot.limits import Timer
+from trustpub.bot.outcomes import BotResult
+from trustpub.bot.upsert import DEFAULT_BRANCH, BotSettings
+
+# A token that looks real, so that a leak of it anywhere is easy to search for.
+TOKEN = "ghp_BotNeverPrintsThisToken0123456789abcdef"
+ORG = "acme"
+PER_PAGE = 5  # 32 repositories: 7 pages
+
+PUBLISH = """\
+name: Release
+on:
+  push:
+    tags: ["v*"]
+jobs:
+  pypi:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: python -m pip install build && python -m build
+      - uses: pypa/gh-action-pypi-publish@release/v1
+        with:
+          password: ${{ secrets.PYPI_API_TOKEN }}
+"""
+PUBLISH_USER = """\
+name: Upload
+on: release
+jobs:
+  upload:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: python -m build
+      - name: Publish
+        uses: pypa/gh-action-pypi-publish@v1.12.4
+        with:
+          user: __token__
+          password: ${{ secrets.PYPI_TOKEN }}
+          skip-existing: true
+"""
+PUBLISH_BOTH = """\
+name: Release
+on: push
+jobs:
+  upload:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: python -m build
+      - uses: pypa/gh-action-pypi-publish@release/v1
+        with:
+          password: ${{ secrets.TEST_PYPI_API_TOKEN }}
+          repository-url: https://test.pypi.org/legacy/
+      - uses: pypa/gh-action-pypi-publish@release/v1
+        with:
+          password: ${{ secrets.PYPI_API_TOKEN }}
+"""
+MIGRATED = """\
+name: Release
+on: push
+jobs:
+  pypi:
+    runs-on: ubuntu-latest
+    environment: pypi
+    permissions:
+      id-token: write
+    steps:
+      - uses: pypa/gh-action-pypi-publish@release/v1
+"""
+CI = """\
+name: CI
+on: [push, pull_request]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: npm test
+"""
+BROKEN = """\
+name: Release
+jobs:
+  pypi: [
+    uses: pypa/gh-action-pypi-publish@release/v1
+"""
+OPTED_OUT = "# trustpub: ignore\n" + PUBLISH
+
+
+def pyproject(name: str) -> str:
+    return f'[project]\nname = "{name}"\nversion = "1.0"\n'
+
+
+def python_repo(workflows: dict[str, str], project: str) -> dict[str, str]:
+    files = {"pyproject.toml": pyproject(project), "README.md": f"# {project}\n"}
+    files |= {f".github/workflows/{name}": text for name, text in workflows.items()}
+    return files
+
+
+@dataclass
+class Org:
+    """What the organisation holds, and what the bot should do with it."""
+
+    needs_pr: dict[str, list[str]] = field(default_factory=dict)  # repo -> workflow paths
+    migrated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    archived: list[str] = field(default_factory=list)
+    forks: list[str] = field(default_factory=list)
+    secrets: dict[str, str] = field(default_factory=dict)  # repo -> secret that exists
+
+    @property
+    def visited(self) -> list[str]:
+        return sorted(
+            [*self.needs_pr, *self.migrated, *self.unchanged, *self.failed, *self.skipped]
+        )
+
+
+def build_org(fake: FakeGitHub, publishers: int = 10) -> Org:
+    """32 repositories (with 10 publishers): every kind the bot meets, in one organisation."""
+    fake.add_org(ORG)
+    org = Org()
+    for i in range(publishers):
+        name = f"{ORG}/pkg-{i:02d}"
+        if i % 3 == 0:
+            workflows, paths = {"release.yml": PUBLISH, "ci.yml": CI}, ["release.yml"]
+        elif i % 3 == 1:
+            workflows, paths = {"upload.yaml": PUBLISH_USER}, ["upload.yaml"]
+        else:
+            workflows, paths = {"release.yml": PUBLISH_BOTH}, ["release.yml"]
+        fake.add_repo(name, files=python_repo(workflows, f"acme-pkg-{i:02d}"), topics=["python"])
+        org.needs_pr[name] = [f".github/workflows/{p}" for p in paths]
+        if i % 2 == 0:
+            fake.add_secret(name, "PYPI_API_TOKEN" if i % 3 != 1 else "PYPI_TOKEN")
+            org.secrets[name] = "PYPI_API_TOKEN" if i % 3 != 1 else "PYPI_TOKEN"
+    for i in range(5):
+        name = f"{ORG}/done-{i}"
+        fake.add_repo(name, files=python_repo({"release.yml": MIGRATED}, f"done-{i}"))
+        org.migrated.append(name)
+    for i in range(6):
+        name = f"{ORG}/web-{i}"
+        files = {"package.json": "{}\n"} | ({".github/workflows/ci.yml": CI} if i % 2 else {})
+        fake.add_repo(name, files=files, default_branch="trunk" if i == 1 else "main")
+        org.unchanged.append(name)
+    for i in range(3):
+        name = f"{ORG}/old-{i}"
+        fake.add_repo(name, files=python_repo({"release.yml": PUBLISH}, f"old-{i}"), archived=True)
+        org.archived.append(name)
+    for i in range(3):
+        name = f"{ORG}/fork-{i}"
+        fake.add_repo(name, fork_of=f"{ORG}/pkg-00")
+        org.forks.append(name)
+    for i in range(2):
+        name = f"{ORG}/empty-{i}"
+        fake.add_repo(name, empty=True)
+        org.unchanged.append(name)
+    for i in range(2):
+        name = f"{ORG}/broken-{i}"
+        fake.add_repo(name, files=python_repo({"release.yml": BROKEN}, f"broken-{i}"))
+        org.failed.append(name)
+    name = f"{ORG}/optout"
+    fake.add_repo(name, files=python_repo({"release.yml": OPTED_OUT}, "optout"))
+    org.skipped.append(name)
+    return org
+
+
+@dataclass
+class Run:
+    code: int
+    summary: Summary | None
+    output: str
+    errors: str
+
+    @property
+    def outcomes(self) -> dict[str, str]:
+        assert self.summary is not None
+        return {r.repository: r.outcome.value for r in self.summary.outcome.results}
+
+    def result(self, name: str) -> BotResult:
+        assert self.summary is not None
+        return next(r for r in self.summary.outcome.results if r.repository == name)
+
+
+# The branches the bot may write to, by fake server (a test with --branch adds its own).
+OWNED_BRANCHES: dict[int, set[str]] = {}
+
+
+@dataclass
+class BotHarness:
+    fake: FakeGitHub
+    sleeps: list[float] = field(default_factory=list)
+
+    @property
+    def owned(self) -> set[str]:
+        return OWNED_BRANCHES.setdefault(id(self.fake), {DEFAULT_BRANCH})
+
+    @owned.setter
+    def owned(self, branches: set[str]) -> None:
+        OWNED_BRANCHES[id(self.fake)] = branches
+
+    @property
+    def timer(self) -> Timer:
+        def sleep(seconds: float) -> None:
+            self.sleeps.append(seconds)
+            self.fake.clock.advance(seconds)
+
+        return Timer(now=self.fake.clock.now, sleep=sleep)
+
+    def run(
+        self,
+        selection: Selection | None = None,
+        settings: BotSettings | None = None,
+        config: RunConfig | None = None,
+        on_result: Callable[[BotResult], None] = lambda result: None,
+        terminal: bool = False,
+        **client: Any,
+    ) -> Run:
+        config = config or RunConfig(jobs=4, write_interval=0.0, per_page=PER_PAGE)
+        retry = FakeClockRetry(
+            clock=self.fake.clock,
+            sleeps=self.fake.retry_sleeps,
+            total=client.pop("retry_total", 10),
+            secondary_rate_wait=60.0,
+            max_rate_limit_wait=config.max_wait,
+        )
+        gh = self.fake.client(per_page=config.per_page, retry=retry, **client)
+        out, err = io.StringIO(), io.StringIO()
+        console = Console(
+            file=out, width=200, highlight=False, soft_wrap=True, force_terminal=terminal
+        )
+        consoles = Consoles(
+            console,
+            console if terminal else None,
+            Console(file=err, width=200, highlight=False),
+        )
+        code, summary = execute(
+            gh,
+            selection or Selection(org=ORG),
+            settings or BotSettings(),
+            config,
+            consoles,
+            self.timer,
+            on_result,
+        )
+        return Run(code, summary, out.getvalue(), err.getvalue())
+
+
+ALLOWED_WRITES = (
+    ("POST", "/git/trees"),
+    ("POST", "/git/commits"),
+    ("POST", "/git/refs"),
+    ("PATCH", "/git/refs/heads/"),
+    ("POST", "/pulls"),
+    ("PATCH", "/pulls/"),
+    ("POST", "/requested_reviewers"),
+    ("POST", "/labels"),
+    ("PUT", "/environments/"),
+)
+
+
+def assert_writes_safe(fake: FakeGitHub, owned: set[str]) -> None:
+    """Over the whole write log: only allowed endpoints, refs only of an owned branch."""
+    for write in fake.requests.writes:
+        assert any(
+            write.method == method and marker in write.path for method, marker in ALLOWED_WRITES
+        ), f"unexpected write {write.method} {write.path}"
+        if "/git/refs" in write.path:
+            if write.method == "POST":
+                ref = write.body["ref"]
+            else:
+                ref = "refs/" + write.path.split("/git/refs/", 1)[1]
+            branch = ref.removeprefix("refs/heads/")
+            assert branch in owned, f"wrote to {ref}, which trustpub does not own"
+            owner, name = write.path.split("/")[2:4]
+            assert branch != fake.repo(f"{owner}/{name}").default_branch
+
+
+def head_commit(fake: FakeGitHub, repo: str, branch: str) -> Any:
+    target = fake.repo(repo)
+    sha = target.branch_sha(branch)
+    assert sha is not None, f"{repo} has no branch {branch}"
+    return target.store.commit(sha)
+
+
+def assert_one_clean_commit(fake: FakeGitHub, repo: str, paths: list[str]) -> None:
+    """The owned branch is one commit on the default branch, changing exactly `paths`."""
+    target = fake.repo(repo)
+    commit = head_commit(fake, repo, DEFAULT_BRANCH)
+    assert commit.parents == (target.branch_sha(target.default_branch),)
+    before, after = fake.files(repo), fake.files(repo, DEFAULT_BRANCH)
+    changed = sorted(p for p in set(before) | set(after) if before.get(p) != after.get(p))
+    assert changed == sorted(paths)
+
+
+def open_pulls(fake: FakeGitHub, repo: str) -> list[Any]:
+    return [p for p in fake.pulls(repo) if p.state == "open"]

@@ -1,0 +1,124 @@
+"""Which repositories the bot visits: org, user, names, filters, shards, code search."""
+
+from __future__ import annotations
+
+import pytest
+from bot_helpers import CI, ORG, PUBLISH, BotHarness, build_org, python_repo
+
+from fake_github import FakeGitHub
+from trustpub.bot import discovery
+from trustpub.bot.discovery import (
+    DiscoveryError,
+    Selection,
+    discover,
+    in_shard,
+    parse_shard,
+    read_names,
+)
+
+
+def names(fake: FakeGitHub, selection: Selection, per_page: int = 5) -> list[str]:
+    found = discover(fake.client(), selection, per_page)
+    return [c.full_name for c in found.candidates]
+
+
+def test_org_listing_filters(fake: FakeGitHub) -> None:
+    org = build_org(fake)
+    assert names(fake, Selection(org=ORG)) == org.visited
+    with_all = names(fake, Selection(org=ORG, include_archived=True, include_forks=True))
+    assert sorted(with_all) == sorted([*org.visited, *org.archived, *org.forks])
+    assert names(fake, Selection(org=ORG, include=("pkg-*",))) == sorted(org.needs_pr)
+    assert names(fake, Selection(org=ORG, include=("acme/web-?",), exclude=("*-1",))) == [
+        f"{ORG}/web-{i}" for i in (0, 2, 3, 4, 5)
+    ]
+    assert names(fake, Selection(org=ORG, topics=("python",))) == sorted(org.needs_pr)
+    found = discover(fake.client(), Selection(org=ORG, topics=("python",)), 5)
+    assert found.left_out["without the topic"] == len(org.visited) - len(org.needs_pr)
+    listing = [r for r in fake.requests if r.path.endswith("/repos")]
+    assert all(r.params.get("per_page") == "5" for r in listing)
+
+
+def test_user_listing(fake: FakeGitHub) -> None:
+    fake.add_user("alice")
+    fake.add_repo("alice/lib", files=python_repo({"r.yml": PUBLISH}, "lib"), owner_type="User")
+    fake.add_repo("alice/secret", private=True, owner_type="User")
+    fake.add_repo("octocat/mine", private=True, owner_type="User")
+    assert names(fake, Selection(user="alice")) == ["alice/lib"]  # public only
+    assert names(fake, Selection(user="octocat")) == ["octocat/mine"]  # the viewer: private too
+
+
+def test_named_repositories(fake: FakeGitHub, bot: BotHarness) -> None:
+    org = build_org(fake, publishers=2)
+    selection = Selection(repos=(f"{ORG}/pkg-00", f"{ORG}/old-0", f"{ORG}/nope", f"{ORG}/pkg-00"))
+    run = bot.run(selection)
+    assert run.outcomes == {
+        f"{ORG}/pkg-00": "changed",
+        f"{ORG}/old-0": "skipped",
+        f"{ORG}/nope": "failed",
+    }
+    assert run.result(f"{ORG}/old-0").detail.startswith("archived (--include-archived")
+    assert "not found" in run.result(f"{ORG}/nope").detail
+    assert len(org.needs_pr) == 2
+
+
+def test_repos_file_lines() -> None:
+    lines = [
+        "# platform team",
+        "acme/a",
+        "",
+        "https://github.com/acme/b.git  # trailing",
+        "acme/c/",
+    ]
+    assert read_names(lines) == ["acme/a", "acme/b", "acme/c"]
+    with pytest.raises(DiscoveryError, match="line 2"):
+        read_names(["acme/a", "not-a-repo"])
+
+
+def test_shards_partition_the_repositories(fake: FakeGitHub) -> None:
+    org = build_org(fake)
+    shards = [names(fake, Selection(org=ORG, shard=(i, 3))) for i in (1, 2, 3)]
+    assert sorted(n for shard in shards for n in shard) == org.visited
+    assert all(shards)  # each shard has work
+    assert shards[1] == names(fake, Selection(org=ORG, shard=(2, 3)))  # stable
+    assert in_shard("Acme/Pkg", (1, 2)) == in_shard("acme/pkg", (1, 2))
+    assert parse_shard("2/4") == (2, 4)
+    for bad in ("0/4", "5/4", "x", "1/0"):
+        with pytest.raises(DiscoveryError):
+            parse_shard(bad)
+
+
+def test_code_search_narrows_and_is_confirmed(fake: FakeGitHub, bot: BotHarness) -> None:
+    org = build_org(fake, publishers=3)
+    # a hit that is no publish step: code search only suggests, reading decides
+    fake.add_repo(f"{ORG}/mentions", files={".github/workflows/ci.yml": CI + "# twine\n"})
+    run = bot.run(Selection(org=ORG, code_search=True))
+    searches = [r for r in fake.requests if r.path == "/search/code"]
+    assert len(searches) == 3 + 1  # one request per page: 12 hits of 5 per page, then none
+    assert all(f"org:{ORG}" in r.params["q"] for r in searches)
+    assert all("path:.github/workflows" in r.params["q"] for r in searches)
+    assert run.outcomes[f"{ORG}/mentions"] == "unchanged"
+    visited = sorted([*org.needs_pr, *org.migrated, *org.failed, *org.skipped, f"{ORG}/mentions"])
+    assert sorted(run.outcomes) == visited
+    assert run.summary is not None
+    assert run.summary.left_out["no publish tool found by code search"] == len(org.unchanged)
+    web = [r for r in fake.requests if r.path.startswith(f"/repos/{ORG}/web-")]
+    assert web == []
+
+
+def test_code_search_incomplete_or_capped(
+    fake: FakeGitHub, bot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    org = build_org(fake, publishers=3)
+    fake.set_search_incomplete(True)
+    run = bot.run(Selection(org=ORG, code_search=True))
+    assert "incomplete results" in run.output
+    monkeypatch.setattr(discovery, "SEARCH_CAP", 2)
+    run = bot.run(Selection(org=ORG, code_search=True))
+    assert "reading every repository instead" in run.output
+    assert sorted(run.outcomes) == org.visited
+
+
+def test_unknown_org(fake: FakeGitHub, bot: BotHarness) -> None:
+    run = bot.run(Selection(org="nobody"))
+    assert run.code == 2 and run.summary is None
+    assert "organisation nobody not found" in run.errors

@@ -1,0 +1,71 @@
+"""What keeps trustpub fast, checked by behaviour (never by timing): see bench/ for the figures."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fleet_checkouts import CI, TOKEN, git_checkout, repositories, run
+
+HEAVY = ("github", "libcst")  # PyGithub and libcst: only for the GitHub layer and setup.py
+
+
+def python(code: str) -> str:
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def test_importing_the_command_line_loads_no_heavy_library() -> None:
+    loaded = python(
+        "import sys, trustpub.cli\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r}))"
+    )
+    assert loaded.strip() == "[]"
+
+
+def test_checking_a_token_workflow_loads_no_heavy_library(tmp_path: Path) -> None:
+    repo = git_checkout(tmp_path / "acme" / "pkg", {"release.yml": TOKEN}, git=False)
+    loaded = python(
+        "import sys\n"
+        f"sys.argv = ['trustpub', 'check', {str(repo)!r}]\n"
+        "from trustpub.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r}))"
+    )
+    assert "token publishing" in loaded
+    assert loaded.splitlines()[-1] == "[]"
+
+
+def test_check_uses_the_c_parser_where_installed() -> None:
+    pytest.importorskip("_ruamel_yaml", reason="ruamel.yaml.clib is not installed")
+    parser = python(
+        "from ruamel.yaml import YAML\nprint(YAML(typ='safe', pure=False).Parser.__name__)"
+    )
+    # ruamel.yaml.clib, not the [libyaml] extra, provides it (validators.md, section 0.12).
+    assert parser.strip() == "CParser"
+
+
+def test_without_the_c_parser_the_results_are_the_same(tmp_path: Path) -> None:
+    git_checkout(tmp_path / "fleet" / "acme" / "pkg", {"release.yml": TOKEN, "ci.yml": CI})
+    code = (
+        "import sys\n"
+        "{block}"
+        f"sys.argv = ['trustpub', 'diff', {str(tmp_path / 'fleet')!r}, '--format', 'json']\n"
+        "from trustpub.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+    )
+    with_c = python(code.format(block=""))
+    pure = python(code.format(block="sys.modules['_ruamel_yaml'] = None  # as if not installed\n"))
+    assert json.loads(pure.splitlines()[0]) == json.loads(with_c.splitlines()[0])
+    assert repositories(pure) == {"acme/pkg": "changed"}
+
+
+def test_workflows_that_cannot_upload_are_never_parsed(tmp_path: Path) -> None:
+    # Broken YAML, but no word any upload needs (upload-artifact is not one): never parsed.
+    broken_ci = CI + "  lint: [\n"
+    repo = git_checkout(tmp_path / "fleet" / "acme" / "ci-only", {"ci.yml": broken_ci})
+    code, output = run("check", str(repo))
+    assert code == 0, output
