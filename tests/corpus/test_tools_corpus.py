@@ -1,9 +1,11 @@
 """Upload tools over the real workflows in ../shared/corpus/workflows (read there, never copied).
 
 For each tool (twine, uv, pdm, maturin, maturin-action, poetry, hatch, flit, and uploads hidden in
-make/tox/scripts): how many uploads were found, how many were migrated, how many were left alone
-(each with its reason), and how many already published with trusted publishing. After the
-rewrite no migrated job still passes a token, and files the engine did not change are identical.
+make/tox/scripts): how many uploads were found, how many were migrated (and how many of those moved
+to publish jobs of their own: two indexes in one job, or poetry, hatch and flit under the default
+options), how many were left alone (each with its reason), and how many already published with
+trusted publishing. After the rewrite no migrated job still passes a token, and files the engine
+did not change are identical.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from rewrite_cases import REPO_ROOT, fixed_lookup, read_text
-from trustpub.rewrite.document import Document
+from trustpub.rewrite.document import Document, load_data
 from trustpub.rewrite.engine import may_publish, rewrite_workflow
 from trustpub.rewrite.expressions import referenced_secrets
 from trustpub.rewrite.result import Options, RewriteResult, Status
@@ -26,7 +28,7 @@ from trustpub.rewrite.workflow import Workflow
 pytestmark = pytest.mark.corpus
 
 CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "workflows"
-OPTIONS = Options(keep_build_in_job=True)
+OPTIONS = Options()
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class ToolUpload:
     tool: str
     outcome: str  # "migrated", "skipped", "trusted" (nothing to do), "failed"
     reason: str = ""
+    split: bool = False  # migrated by moving the upload to publish jobs of its own
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,23 @@ def _outcome(result: RewriteResult, job: str, plan: StepPlan) -> tuple[str, str]
     return "trusted", ""
 
 
+def split_jobs(before: str, after: str) -> set[str]:
+    """Jobs of `before` that new jobs of `after` holding the PyPA action now follow."""
+    try:
+        old, new = load_data(before)["jobs"], load_data(after)["jobs"]
+    except Exception:
+        return set()
+    found: set[str] = set()
+    for job_id, job in new.items():
+        if job_id in old or not isinstance(job, dict):
+            continue
+        steps = job.get("steps") or []
+        if any(str(s.get("uses", "")).startswith("pypa/gh-action-pypi-publish") for s in steps):
+            needs = job.get("needs") or []
+            found |= {needs} if isinstance(needs, str) else set(needs)
+    return found
+
+
 @pytest.fixture(scope="module")
 def corpus() -> CorpusRun:
     if not CORPUS.is_dir():
@@ -86,9 +106,12 @@ def corpus() -> CorpusRun:
         text = read_text(path)
         result = rewrite_workflow(text, path.name, fixed_lookup("demo"), OPTIONS)
         texts[path.name], results[path.name] = text, result
+        split = split_jobs(text, result.text) if result.status is Status.CHANGED else set()
         for job, plan in tool_plans(text, path.name):
             outcome, reason = _outcome(result, job, plan)
-            uploads.append(ToolUpload(path.name, job, plan.step.line, plan.tool, outcome, reason))
+            moved = outcome == "migrated" and job in split
+            upload = ToolUpload(path.name, job, plan.step.line, plan.tool, outcome, reason, moved)
+            uploads.append(upload)
     return CorpusRun(texts, results, uploads)
 
 
@@ -104,13 +127,14 @@ def test_report_per_tool(corpus: CorpusRun) -> None:
         family = _family(upload.tool)
         table[family]["found"] += 1
         table[family][upload.outcome] += 1
+        table[family]["split"] += upload.split
         if upload.outcome == "skipped":
             reasons[family][upload.reason.split(";")[0][:90]] += 1
-    print("\ntool      found migrated skipped trusted failed")
+    print("\ntool      found migrated (split) skipped trusted failed")
     for tool in sorted(table):
         row = table[tool]
         print(
-            f"{tool:9} {row['found']:5} {row['migrated']:8} {row['skipped']:7} "
+            f"{tool:9} {row['found']:5} {row['migrated']:8} {row['split']:7} {row['skipped']:7} "
             f"{row['trusted']:7} {row['failed']:6}"
         )
         for reason, count in reasons[tool].most_common():
@@ -123,6 +147,11 @@ def test_report_per_tool(corpus: CorpusRun) -> None:
     assert table["flit"]["migrated"] >= 1 and table["hatch"]["migrated"] >= 1
     assert table["pdm"]["found"] >= 2
     assert table["hidden"]["skipped"] >= 2
+    # Two indexes in one job (twine x2 jobs, pdm), and poetry, hatch, flit: publish jobs.
+    assert table["twine"]["split"] >= 4 and table["pdm"]["split"] >= 2
+    assert table["poetry"]["split"] >= 6
+    assert table["flit"]["split"] >= 1 and table["hatch"]["split"] >= 1
+    assert not any("uploads 2 times (pypi and testpypi)" in u.reason for u in corpus.uploads)
     for upload in corpus.uploads:
         assert upload.outcome != "skipped" or upload.reason, upload
     failed = sum(row["failed"] for row in table.values())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -69,3 +70,59 @@ def test_workflows_that_cannot_upload_are_never_parsed(tmp_path: Path) -> None:
     repo = git_checkout(tmp_path / "fleet" / "acme" / "ci-only", {"ci.yml": broken_ci})
     code, output = run("check", str(repo))
     assert code == 0, output
+
+
+def test_a_worker_keeps_no_workflow_alive_between_repositories(tmp_path: Path) -> None:
+    # Memory must stay flat however many repositories one worker process runs.
+    from trustpub.fleet.runner import RepositoryJob, process_repository
+    from trustpub.fleet.sources import Target
+    from trustpub.rewrite.result import Options
+    from trustpub.rewrite.workflow import Workflow
+
+    job = RepositoryJob("diff", Options())
+    twine = TOKEN.replace(
+        "      - uses: pypa/gh-action-pypi-publish@release/v1\n"
+        "        with:\n          password: ${{ secrets.PYPI_API_TOKEN }}\n",
+        "      - run: twine upload dist/*\n"
+        "        env:\n          TWINE_PASSWORD: ${{ secrets.PYPI_API_TOKEN }}\n",
+    )
+    for i in range(6):
+        workflows = {"release.yml": TOKEN if i % 2 else twine, "ci.yml": CI}
+        repo = git_checkout(tmp_path / "acme" / f"pkg-{i}", workflows, git=False)
+        assert process_repository(Target(repo), job).result.outcome.value == "changed"
+    gc.collect()
+    assert sum(isinstance(o, Workflow) for o in gc.get_objects()) <= 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "uses: pypa/gh-action-pypi-publish@release/v1",
+        "run: python -m twine upload dist/*",
+        "run: uv publish",
+        "run: pdm publish",
+        "run: poetry publish --build",
+        "run: hatch publish",
+        "run: flit publish",
+        "run: maturin upload target/wheels/*",
+        "uses: PyO3/maturin-action@v1\nwith: {command: upload}",
+        "env: {FLIT_PASSWORD: x}\nrun: ./release.sh",
+        "env: {HATCH_INDEX_AUTH: x}\nrun: make release",
+        "env: {T: '${{ secrets.UPLOAD_TOKEN }}'}\nrun: tox -e release",
+        "env: {T: '${{ secrets.POETRY_AUTH }}'}\nrun: make dist",
+    ],
+)
+def test_the_pre_filter_lets_every_upload_through(text: str) -> None:
+    from trustpub.rewrite.engine import may_publish
+
+    assert may_publish(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [CI, "run: poetry install && poetry run pytest", "uses: actions/upload-pages-artifact@v3"],
+)
+def test_the_pre_filter_stops_ordinary_ci(text: str) -> None:
+    from trustpub.rewrite.engine import may_publish
+
+    assert not may_publish(text)

@@ -8,15 +8,13 @@ validators (no `use-trusted-publishing`, no more `excessive-permissions` than be
 
 from __future__ import annotations
 
-import fnmatch
-import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from rewrite_cases import REPO_ROOT, WORKFLOW_FILE, RewriteCase, assert_same_text, load_case
+from split_links import check_links, links
 from trustpub.rewrite.document import load_data
 from trustpub.rewrite.result import Status
 from validators import (
@@ -103,82 +101,17 @@ def test_every_job_holds_at_most_one_pypa_action_call(case: RewriteCase) -> None
 # -- the artifact the build job stores is what the publish jobs download -------------------------
 
 
-@dataclass(frozen=True)
-class Link:
-    publish_job: str
-    build_job: str
-    upload: dict[str, Any]
-    download: dict[str, Any]
-    packages_dir: str
-
-
-def _uses(step: dict[str, Any], action: str) -> bool:
-    return str(step.get("uses", "")).split("@")[0] == action
-
-
-def _steps(job: dict[str, Any]) -> list[dict[str, Any]]:
-    return [s for s in job.get("steps", []) if isinstance(s, dict)]
-
-
-def _needs(job: dict[str, Any]) -> list[str]:
-    needs = job.get("needs", [])
-    return [needs] if isinstance(needs, str) else list(needs)
-
-
-def _artifact_name(upload: dict[str, Any]) -> str:
-    """The name a leg's upload gets, with `${{ }}` expressions as one example value."""
-    return re.sub(r"\$\{\{.*?\}\}", "0", str(upload["with"].get("name", "artifact")))
-
-
-def _links(data: dict[str, Any]) -> list[Link]:
-    """For every publish job: the download step, the upload it matches, and `packages-dir`."""
-    links = []
-    jobs = data["jobs"]
-    for job_id, job in jobs.items():
-        publish = [s for s in _steps(job) if _uses(s, PYPA_ACTION)]
-        downloads = [s for s in _steps(job) if _uses(s, "actions/download-artifact")]
-        if len(publish) != 1 or not downloads:
-            continue
-        packages_dir = str((publish[0].get("with") or {}).get("packages-dir", "dist"))
-        for download in downloads:
-            wanted = download["with"].get("pattern") or download["with"]["name"]
-            for needed in _needs(job):
-                for upload in _steps(jobs[needed]):
-                    if _uses(upload, "actions/upload-artifact") and fnmatch.fnmatchcase(
-                        _artifact_name(upload), wanted
-                    ):
-                        links.append(Link(job_id, needed, upload, download, packages_dir))
-    return links
-
-
-def _directory(path: Any) -> str:
-    return str(path).removeprefix("./").rstrip("/")
-
-
 @pytest.mark.parametrize("case", CHANGED, ids=lambda case: case.name)
 def test_publish_jobs_download_what_the_build_job_stored(case: RewriteCase) -> None:
     result = case.rewrite(case.before)
-    data = load_data(result.text)
-    links = _links(data)
-    linked = {link.publish_job for link in links}
-    for publisher in result.publishers:
-        steps = _steps(data["jobs"][publisher.job])
-        if any(_uses(s, "actions/download-artifact") for s in steps):
-            assert publisher.job in linked, publisher.job
-    for link in links:
-        upload, download = link.upload["with"], link.download["with"]
-        assert _directory(upload["path"]) == _directory(download["path"]), link
-        assert _directory(download["path"]) == _directory(link.packages_dir), link
-        if "pattern" in download:
-            assert download.get("merge-multiple") is True, link
-            assert "${{" in str(upload["name"]), "each matrix leg needs its own artifact name"
+    check_links(result, load_data(result.text))
 
 
 def test_split_cases_have_links() -> None:
     split = [c for c in CHANGED if "publish-to-" in c.after and "publish-to-" not in c.before]
     assert len(split) >= 15
     for case in split:
-        assert _links(load_data(case.after)), case.name
+        assert links(load_data(case.after)), case.name
 
 
 # -- validators --------------------------------------------------------------------------------

@@ -10,10 +10,15 @@ from __future__ import annotations
 import pytest
 
 from rewrite_cases import RewriteCase, assert_same_text
+from split_links import PYPA_ACTION, check_links
 from tool_cases import load_tool_cases
+from trustpub.rewrite.document import load_data
 from trustpub.rewrite.result import Status
 
 CASES = load_tool_cases()
+MIGRATED = [c for c in CASES if c.status is Status.CHANGED]
+# Cases whose job is split: the PyPA action publishes from new jobs.
+SPLIT = [c for c in MIGRATED if "publish-to-" in c.after and "publish-to-" not in c.before]
 TOOLS = ("twine", "uv", "pdm", "maturin", "poetry", "hatch", "flit")
 
 
@@ -71,12 +76,28 @@ def test_idempotent(case: RewriteCase) -> None:
     assert not result.removed_secrets
 
 
-def test_no_token_is_left_in_a_migrated_job(case: RewriteCase) -> None:
-    if case.status is not Status.CHANGED:
-        pytest.skip("nothing was migrated")
+@pytest.mark.parametrize("migrated", MIGRATED, ids=lambda case: case.name)
+def test_no_token_is_left_in_a_migrated_job(migrated: RewriteCase) -> None:
+    case = migrated
     for name in ("TWINE_PASSWORD", "UV_PUBLISH_TOKEN", "MATURIN_PYPI_TOKEN", "POETRY_PYPI_TOKEN"):
         assert name not in case.after
     assert "--password" not in case.after and " -p " not in case.after
+
+
+def test_every_split_tool_has_cases() -> None:
+    names = [c.name for c in SPLIT]
+    for tool in ("twine", "uv", "pdm", "poetry", "hatch", "flit"):
+        assert any(n.startswith(tool) for n in names), tool
+
+
+@pytest.mark.parametrize("split", SPLIT, ids=lambda case: case.name)
+def test_publish_jobs_download_what_the_build_job_stored(split: RewriteCase) -> None:
+    result = split.rewrite(split.before)
+    data = load_data(result.text)
+    assert check_links(result, data)
+    for job_id, job in data["jobs"].items():
+        calls = [s for s in job["steps"] if str(s.get("uses", "")).startswith(PYPA_ACTION)]
+        assert len(calls) <= 1, job_id
 
 
 def _crlf(text: str) -> str | None:
@@ -92,14 +113,20 @@ def _no_final_newline(text: str) -> str | None:
 
 
 VARIANTS = {"crlf": _crlf, "bom": _bom, "no-final-newline": _no_final_newline}
+# Each case with each property it does not have already.
+VARIANT_CASES = [
+    pytest.param(case, variant, id=f"{case.name}-{variant}")
+    for case in CASES
+    for variant, change in VARIANTS.items()
+    if change(case.before) is not None and change(case.after) is not None
+]
 
 
-@pytest.mark.parametrize("variant", VARIANTS)
-def test_byte_variants(case: RewriteCase, variant: str) -> None:
+@pytest.mark.parametrize(("variant_case", "variant"), VARIANT_CASES)
+def test_byte_variants(variant_case: RewriteCase, variant: str) -> None:
     change = VARIANTS[variant]
-    before, after = change(case.before), change(case.after)
-    if before is None or after is None:
-        pytest.skip(f"the case already has this property ({variant})")
-    result = case.rewrite(before)
+    before, after = change(variant_case.before), change(variant_case.after)
+    assert before is not None and after is not None
+    result = variant_case.rewrite(before)
     assert result.failure is None, result.failure
     assert_same_text(result.text, after)

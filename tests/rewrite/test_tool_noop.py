@@ -298,10 +298,52 @@ NOOPS = [
         "uploads with twine and uv",
     ),
     Noop(
-        "one-job-two-upload-steps",
-        upload_job(twine("twine upload -r testpypi dist/*") + twine()),
+        "one-job-two-upload-steps-to-pypi",
+        upload_job(twine("twine upload a/dist/*") + twine("twine upload b/dist/*")),
         Status.SKIPPED,
-        "the job uploads 2 times",
+        "the job uploads 2 times (pypi)",
+    ),
+    # -- two indexes, where the PyPA action cannot take the uploads over in publish jobs
+    Noop(
+        "two-indexes-files-from-several-directories",
+        upload_job(
+            "      - run: uv publish --publish-url https://test.pypi.org/legacy/ 'wheels-*/*'\n"
+            "        env:\n          UV_PUBLISH_TOKEN: ${{ secrets.TEST_PYPI_API_TOKEN }}\n"
+            "      - run: uv publish 'wheels-*/*'\n"
+            "        env:\n          UV_PUBLISH_TOKEN: ${{ secrets.PYPI_API_TOKEN }}\n"
+        ),
+        Status.SKIPPED,
+        "uploads files from several directories ('wheels-*/*')",
+    ),
+    Noop(
+        "two-indexes-only-the-wheels",
+        upload_job(twine("twine upload -r testpypi dist/*.whl") + twine("twine upload dist/*.whl")),
+        Status.SKIPPED,
+        "uploads only some of the files in `dist/`",
+    ),
+    Noop(
+        "two-indexes-files-named-at-run-time",
+        upload_job(twine("twine upload -r testpypi $DISTS") + twine("twine upload $DISTS")),
+        Status.SKIPPED,
+        "uploads files named at run time",
+    ),
+    Noop(
+        "two-indexes-maturin-publish-builds",
+        upload_job(
+            "      - run: maturin publish -r testpypi\n"
+            "        env:\n          MATURIN_PYPI_TOKEN: ${{ secrets.TEST_PYPI_API_TOKEN }}\n"
+            "      - run: maturin publish\n"
+            "        env:\n          MATURIN_PYPI_TOKEN: ${{ secrets.PYPI_API_TOKEN }}\n"
+        ),
+        Status.SKIPPED,
+        "`maturin publish` builds the wheels itself",
+        "split the job by hand",
+    ),
+    Noop(
+        "two-indexes-twine-sign",
+        upload_job(twine("twine upload -r testpypi --sign dist/*") + twine()),
+        Status.SKIPPED,
+        "`--sign` of `twine upload` has no equivalent in pypa/gh-action-pypi-publish",
     ),
     Noop(
         "uv-trusted-publishing-never",

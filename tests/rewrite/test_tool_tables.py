@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from rewrite_cases import WORKFLOW_PATH, fixed_lookup
+from trustpub.rewrite.document import load_data
 from trustpub.rewrite.engine import rewrite_workflow
 from trustpub.rewrite.result import Options, Status
 
@@ -80,7 +81,8 @@ HANDOVERS = [
     ("poetry", "poetry build && poetry publish", "poetry build"),
     ("hatch", "hatch build && hatch publish", "hatch build"),
     ("flit", "flit publish", "flit build"),
-    ("flit", "flit publish --format wheel", "flit build"),
+    ("flit", "flit publish --format wheel", "flit build --format wheel"),
+    ("flit", "flit publish --no-use-vcs --repository pypi", "flit build --no-use-vcs"),
     ("flit", "python -m flit publish", "python -m flit build"),
 ]
 
@@ -95,6 +97,37 @@ def test_handover_keeps_the_build(tool: str, run: str, build: str) -> None:
     assert f"      - run: {build}\n" in result.text
     assert "uses: pypa/gh-action-pypi-publish@release/v1" in result.text
     assert "secrets." not in result.text
+
+
+# Default options: the PyPA action publishes from a job of its own on Linux, so a build job
+# that runs elsewhere, or in a container, keeps its runner.
+NOT_LINUX = [
+    ("poetry", "poetry publish --build", "poetry build", "    runs-on: macos-latest\n"),
+    ("flit", "flit publish", "flit build", "    runs-on: windows-latest\n"),
+    ("poetry", "poetry publish --build", "poetry build", "    container: python:3.12\n"),
+]
+
+
+@pytest.mark.parametrize(
+    ("tool", "run", "build", "where"),
+    NOT_LINUX,
+    ids=[n[3].split(":")[1].strip() for n in NOT_LINUX],
+)
+def test_handover_to_a_publish_job_from_any_build_job(
+    tool: str, run: str, build: str, where: str
+) -> None:
+    before = workflow(run, TOKENS[tool]).replace("    runs-on: ubuntu-latest\n", where)
+    if "container" in where:
+        before = before.replace(where, "    runs-on: ubuntu-latest\n" + where)
+    result = rewrite_workflow(before, WORKFLOW_PATH, fixed_lookup("example"))
+    assert result.status is Status.CHANGED, [s.reason for s in result.skips]
+    data = load_data(result.text)
+    assert data["jobs"]["release"]["steps"][1]["run"] == build
+    publish = data["jobs"]["publish-to-pypi"]
+    assert publish["runs-on"] == "ubuntu-latest" and "container" not in publish
+    assert publish["steps"][-1]["uses"] == "pypa/gh-action-pypi-publish@release/v1"
+    kept = rewrite_workflow(before, WORKFLOW_PATH, fixed_lookup("example"), IN_PLACE)
+    assert kept.status is Status.SKIPPED, "in the same job, the PyPA action would need Linux"
 
 
 # (tool, command, env lines) -> the index the upload goes to, or the skip reason.

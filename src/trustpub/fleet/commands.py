@@ -102,7 +102,8 @@ def _run_batch(request: Request, found: list[Target]) -> int:
 
 
 def _run_fleet(request: Request, found: list[Target]) -> int:
-    from trustpub.fleet.display import OUTPUTS, ProgressBar  # rich.progress: fleets only
+    from trustpub.fleet.display import ProgressBar  # rich.progress: fleets only
+    from trustpub.fleet.formats import OUTPUTS
 
     tally = Tally(request.command)
     if request.state is not None and (request.resume or request.only_failed):

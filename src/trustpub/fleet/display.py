@@ -1,17 +1,14 @@
-"""What a fleet run prints, streamed one repository at a time: text, JSON Lines, Markdown, SARIF.
+"""What a fleet run shows people, one repository at a time (other formats: `formats.py`).
 
-Text: a progress bar with counts by outcome on a terminal (plain status lines otherwise), the diff
-and report of every repository with something to say, and a summary table at the end.
+A progress bar with counts by outcome on a terminal (plain status lines otherwise), the diff and
+report of every repository with something to say, and a summary table at the end.
 """
 
 from __future__ import annotations
 
-import json
 import sys
-from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -20,13 +17,9 @@ from rich.text import Text
 
 from trustpub.fleet.runner import RepositoryReport
 from trustpub.fleet.tally import Row, Tally
-from trustpub.report.data import SCHEMA_VERSION, repository_json
-from trustpub.report.markdown import repository_markdown
-from trustpub.report.sarif import sarif_document
 from trustpub.report.text import print_diff, print_pitfalls, print_report
 from trustpub.repository import RepositoryResult
 
-LINES_SCHEMA = "https://github.com/trustpub/trustpub/schema/report-lines"
 _OUTCOME_STYLES = {"changed": "green", "failed": "red", "skipped": "yellow", "migrated": "cyan"}
 _VERBS = {"check": "Checking", "diff": "Diffing", "apply": "Applying"}
 
@@ -130,91 +123,6 @@ class TextOutput(FleetOutput):
             console.print(line)
 
 
-class JsonLinesOutput(FleetOutput):
-    """One JSON object per line: a `repository` object each, then one `summary` object."""
-
-    def repository(self, report: RepositoryReport, row: Row) -> None:
-        document = {
-            "type": "repository",
-            "schema": LINES_SCHEMA,
-            "version": SCHEMA_VERSION,
-            **repository_json(report.result, report.github),
-        }
-        _write(json.dumps(document) + "\n")
-
-    def finish(self, tally: Tally, state: Path | None) -> None:
-        summary = {
-            "type": "summary",
-            "schema": LINES_SCHEMA,
-            "version": SCHEMA_VERSION,
-            "command": self.command,
-            "repositories": tally.total,
-            "outcomes": {outcome: n for outcome, n in sorted(tally.counts.items())},
-            "files_changed": tally.files_changed,
-            "publishers": tally.publishers,
-            "obsolete_secrets": tally.obsolete_secrets,
-            "not_run": tally.not_run,
-            "interrupted": tally.interrupted,
-            "exit_code": tally.exit_code(),
-        }
-        _write(json.dumps(summary) + "\n")
-        for line in closing_notes(tally, state):
-            sys.stderr.write(line + "\n")
-
-
-class MarkdownOutput(FleetOutput):
-    def start(self) -> None:
-        _write(f"# trustpub {self.command}\n\n")
-
-    def repository(self, report: RepositoryReport, row: Row) -> None:
-        if row.outcome != "unchanged":
-            _write(repository_markdown(report.result, report.github) + "\n")
-
-    def finish(self, tally: Tally, state: Path | None) -> None:
-        lines = ["## Summary", ""]
-        if tally.rows:
-            lines += [
-                "| repository | outcome | files changed | publishers to register "
-                "| obsolete secrets | details |",
-                "| --- | --- | --- | --- | --- | --- |",
-            ]
-            lines += [
-                f"| `{r.repository}` | {r.outcome} | {r.files_changed} | {r.publishers} "
-                f"| {', '.join(f'`{s}`' for s in r.obsolete_secrets)} | {_cell(r.detail)} |"
-                for r in tally.rows
-            ]
-            lines.append("")
-        lines += [f"{tally.total:,} repositories: {tally.counts_text()}.", ""]
-        lines += [f"{note}" for note in closing_notes(tally, state)]
-        _write("\n".join(lines).rstrip("\n") + "\n")
-
-
-class SarifOutput(FleetOutput):
-    """One SARIF document at the end; only repositories with findings are kept until then."""
-
-    def __init__(self, command: str, console: Console, quiet: bool, progress_shown: bool) -> None:
-        super().__init__(command, console, quiet, progress_shown)
-        self._found: list[RepositoryResult] = []
-
-    def repository(self, report: RepositoryReport, row: Row) -> None:
-        result = report.result
-        if any(f.changed or f.skips or f.failure for f in result.files):
-            files = tuple(replace(f, path=f"{row.repository}/{f.path}") for f in result.files)
-            self._found.append(replace(result, files=files))
-
-    def finish(self, tally: Tally, state: Path | None) -> None:
-        document: dict[str, Any] = sarif_document(self._found)
-        _write(json.dumps(document, indent=2) + "\n")
-
-
-OUTPUTS: dict[str, type[FleetOutput]] = {
-    "text": TextOutput,
-    "json": JsonLinesOutput,
-    "markdown": MarkdownOutput,
-    "sarif": SarifOutput,
-}
-
-
 def closing_notes(tally: Tally, state: Path | None) -> list[str]:
     notes: list[str] = []
     if tally.not_run:
@@ -291,10 +199,6 @@ def _plural(n: int, word: str) -> str:
     return word if n == 1 else word + "s"
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def _write(text: str) -> None:
+def write(text: str) -> None:
     sys.stdout.write(text)
     sys.stdout.flush()

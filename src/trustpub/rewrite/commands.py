@@ -13,6 +13,7 @@ It does not evaluate the shell: text the shell builds or runs indirectly (heredo
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from trustpub.rewrite.shell.lexer import Lexer
@@ -45,6 +46,7 @@ __all__ = [
     "scan_script",
 ]
 
+_BASH_CONTINUATION = re.compile(r"\\[ \t]*\n[ \t]*\S")
 _NOT_A_SHELL = re.compile(r"python[0-9.]*|py|pypy[0-9.]*|cmd|node|perl|ruby|rscript")
 
 
@@ -73,4 +75,13 @@ def scan_script(script: str, shell: str | None = None) -> ScriptScan:
     scanner.scan(Splitter(script).split(tokens))
     for embedded in lexer.embedded:
         scanner.check_embedded(embedded)
-    return scanner.result()
+    found = scanner.result()
+    if dialect == "pwsh" and _BASH_CONTINUATION.search(script):
+        # PowerShell reads the next line as a command of its own: the options written there
+        # (credentials, the index) are not the upload's, whatever the author meant.
+        problem = (
+            "the script continues lines with `\\` as bash does, but it runs in PowerShell (the "
+            "default shell on Windows runners), which does not"
+        )
+        return dataclasses.replace(found, problem=problem)
+    return found

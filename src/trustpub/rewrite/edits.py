@@ -252,7 +252,11 @@ class Patch:
         # right below it; comments at its own column or left of it belong to what follows.
         start_line = key_line
         key_column = doc.column_of(key.start_mark.index)
-        while start_line > 0 and _is_comment_at(doc, start_line - 1, key_column):
+        floor = 0  # not into the entry before it: `#` lines that end a `|` scalar are content
+        if index > 0:
+            before_key, before_value = mapping.value[index - 1]
+            floor = doc.last_content_line(before_value, before_key.end_mark.index) + 1
+        while start_line > floor and _is_comment_at(doc, start_line - 1, key_column):
             start_line -= 1
         last_line = doc.last_content_line(value, key.end_mark.index)
         while last_line + 1 < doc.line_count and _is_comment_at(doc, last_line + 1, key_column + 1):
@@ -264,7 +268,33 @@ class Patch:
         return start, end
 
     def _insert_lines(self, offset: int, lines: list[str]) -> None:
+        text = self.doc.text
+        if offset == len(text) and text and not text.endswith("\n"):
+            self._strip_final_block_scalar()
         self._add(offset, offset, self._join(lines, offset))
+
+    def _strip_final_block_scalar(self) -> None:
+        """A `|` or `>` scalar that ends the file without a line break has none in its value;
+        lines added after it would give it one, unless it strips it (`|-`: the same value).
+        A scalar edited already is left as it is: its edit says it is followed by text
+        (`scalar_source.edit_value`)."""
+        node = self.doc.root
+        while isinstance(node, MappingNode | SequenceNode) and node.value and not node.flow_style:
+            last = node.value[-1]
+            node = last[1] if isinstance(last, tuple) else last
+        text = self.doc.text
+        if not isinstance(node, ScalarNode) or node.style not in ("|", ">"):
+            return
+        if node.end_mark.index != len(text):
+            return
+        if any(node.start_mark.index <= e.start <= node.end_mark.index for e in self.edits):
+            return
+        header = text[node.start_mark.index : text.find("\n", node.start_mark.index)]
+        if "-" in header.split("#")[0]:
+            return
+        if "+" in header.split("#")[0]:
+            raise UnsupportedEdit("cannot add lines after a `|+` scalar that ends the file")
+        self._add(node.start_mark.index + 1, node.start_mark.index + 1, "-")
 
     def _join(self, lines: list[str], offset: int) -> str:
         newline = self.doc.newline

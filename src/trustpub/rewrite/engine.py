@@ -8,6 +8,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from trustpub.project import ProjectName, ProjectNameProblem
+from trustpub.rewrite import pull_requests
 from trustpub.rewrite.document import Document, WorkflowSyntaxError
 from trustpub.rewrite.edits import Patch, UnsupportedEdit
 from trustpub.rewrite.expressions import referenced_secrets
@@ -32,16 +33,20 @@ from trustpub.rewrite.workflow import Job, Workflow
 STEP_RULES: list[StepRule] = [pypa_action.plan, run_tools.plan]
 
 # Words every upload trustpub knows contains (the PyPA action, twine, `uv|pdm|poetry|hatch|flit
-# publish`, maturin and maturin-action); files without any are never parsed. Not "upload": it
-# is in most CI workflows (actions/upload-artifact) and would make them all parsed.
-_UPLOAD_WORDS = ("publish", "twine", "maturin", "pypi")
+# publish`, maturin and maturin-action, their credential variables); files without any, and
+# without a secret named like a PyPI token (for uploads hidden in a script), are never parsed.
+# Not "upload" alone: most CI workflows have actions/upload-artifact, and all would be parsed.
+_UPLOAD_WORDS = ("publish", "twine", "maturin", "pypi", "flit_", "hatch_index")
+_TOKEN_LIKE_SECRET = re.compile(r"secrets\W{0,2}\w*(?:upload|flit|hatch|poetry)")
 _TOKEN_SECRET = re.compile(r"pypi|twine|token", re.IGNORECASE)
 
 
 def may_publish(text: str) -> bool:
     """Cheap pre-filter: False means the text cannot contain an upload trustpub handles."""
     lowered = text.lower()  # then plain `in`: many times faster than a case-insensitive regex
-    return any(word in lowered for word in _UPLOAD_WORDS)
+    if any(word in lowered for word in _UPLOAD_WORDS):
+        return True
+    return "secrets" in lowered and _TOKEN_LIKE_SECRET.search(lowered) is not None
 
 
 def rewrite_workflow(
@@ -109,7 +114,8 @@ class _Migration:
             return
         self.publishing = True
         has_id_token = permissions.job_has_id_token(self.workflow, job)
-        if not any(p.uses_token for p in plans) and has_id_token:
+        # An upload trustpub cannot read (a problem) may still send a token: never "migrated".
+        if not any(p.uses_token or p.problem for p in plans) and has_id_token:
             self.result.migrated_jobs.add(job.id)
             return
         ready = [p for p in plans if not p.problem]
@@ -147,7 +153,7 @@ class _Migration:
         A job that is split keeps only its build: the publish jobs run on ubuntu-latest.
         """
         workflow = self.workflow
-        pypa = any(p.is_pypa_action for p in plans)
+        pypa = any(p.is_pypa_action or p.needs_pypa_action for p in plans)
         if workflow.job_opted_out(job):
             return "opted out with `# trustpub: ignore`", ""
         if self.options.github_enterprise:
@@ -169,6 +175,9 @@ class _Migration:
                 "publishing and which must never get `id-token: write`",
                 "publish from a workflow triggered by a release, a tag push or workflow_dispatch",
             )
+        unguarded = self._pull_requests_reach(job, plans, in_place)
+        if unguarded:
+            return unguarded
         if pypa and in_place and job.container:
             return (
                 "the job runs in a `container:`, where pypa/gh-action-pypi-publish does not work",
@@ -181,6 +190,33 @@ class _Migration:
                 "publish from a separate ubuntu-latest job that downloads the built dists",
             )
         return None
+
+    def _pull_requests_reach(
+        self, job: Job, plans: list[StepPlan], in_place: bool
+    ) -> tuple[str, str] | None:
+        """Why a pull request (from a fork, too) could run the job that would get `id-token`.
+
+        In place that is this job, guarded by its own `if:`; split, each publish job, guarded by
+        this job's `if:` and the upload step's (which becomes the publish job's).
+        """
+        events = pull_requests.pull_request_triggers(self.workflow.triggers)
+        if not events:
+            return None
+        job_if = job.data.get("if")
+        guards = [[job_if]] if in_place else [[job_if, p.step.data.get("if")] for p in plans]
+        if all(
+            any(pull_requests.excludes_pull_requests(c, events) for c in conditions)
+            for conditions in guards
+        ):
+            return None
+        where = "the job's `if:`" if in_place else "neither the job's `if:` nor the upload's"
+        return (
+            f"the workflow runs on `{events[0]}`, and {where} keeps the publishing job from "
+            "running on pull requests (from forks, too), which must never get `id-token: write`",
+            "add a condition to the job that excludes pull requests, e.g. "
+            "`if: startsWith(github.ref, 'refs/tags/')` or `if: github.event_name == 'release'`, "
+            "or publish from a workflow that pull requests do not trigger",
+        )
 
     def _migrate(self, job: Job, plans: list[StepPlan], layout: Layout = Layout.IN_PLACE) -> None:
         if layout is not Layout.IN_PLACE:

@@ -109,6 +109,11 @@ class RestructurePatch(Patch):
                 self._add(item.start_mark.index, item.start_mark.index, f"{rendered}, ")
         else:
             start, end = self._item_span(seq, index)
+            if after:  # after the comment lines indented into the item, too
+                last = self._trailing_comments(
+                    self.doc.line_of(end - 1), self._dash_column(seq, index)
+                )
+                end = self.doc.line_end(last)
             self._insert_lines(end if after else start, self._item_text(seq, index, value))
 
         def insert(data: Any) -> None:

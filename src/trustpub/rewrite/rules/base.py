@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from trustpub.rewrite.edits import Patch
 from trustpub.rewrite.indexes import IndexTarget
@@ -11,6 +12,30 @@ from trustpub.rewrite.workflow import Job, Step, Workflow
 
 # Makes the step's own edits (token inputs, env, flags) and returns what it changed.
 StepEdit = Callable[[Patch], list[str]]
+
+
+@dataclass(frozen=True)
+class HandOff:
+    """A tool's upload taken over by the PyPA action in a publish job of its own (SPEC rule 7).
+
+    The build job keeps the step's other commands (a `publish` that built now only builds);
+    `edit` makes those edits and removes the credentials, and is told when text follows the step
+    (the artifact upload). A step that did nothing else `goes`: the split removes it.
+    """
+
+    publish_step: dict[str, Any]  # the PyPA action step of the publish job (no `if:`)
+    packages_dir: str  # where the dists are, relative to the checkout (`dist/`)
+    goes: bool
+    edit: Callable[[Patch, bool], list[str]]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NoHandOff:
+    """Why the PyPA action cannot take over a tool's upload in a publish job."""
+
+    reason: str
+    advice: str = ""
 
 
 @dataclass(frozen=True)
@@ -28,6 +53,7 @@ class StepPlan:
     packages_dir: str = "dist"
     needs_pypa_action: bool = False  # the tool cannot do trusted publishing itself
     notes: tuple[str, ...] = field(default_factory=tuple)
+    hand_off: HandOff | NoHandOff | None = None  # for tools: publishing from a job of its own
 
     @property
     def is_pypa_action(self) -> bool:

@@ -1,9 +1,10 @@
-"""poetry, hatch and flit cannot publish with trusted publishing: the PyPA action takes over.
+"""The PyPA action takes over an upload: poetry, hatch and flit, and any tool in a split job.
 
-The tool keeps building (`poetry publish --build` becomes `poetry build`, `flit publish` becomes
-`flit build`); an upload that only uploads (`poetry publish`, `hatch publish`) is removed, and a
-`pypa/gh-action-pypi-publish` step after it publishes the dists. A step that did nothing but
-upload is replaced by the PyPA action step.
+poetry, hatch and flit cannot publish with trusted publishing; in a job split by index (SPEC rule
+7) every tool's upload moves to a publish job, where pypa/gh-action-pypi-publish publishes. The
+tool keeps building (`poetry publish --build` becomes `poetry build`, `pdm publish` becomes `pdm
+build`); an upload that only uploads is removed from its script, and a step that did nothing but
+upload goes. The PyPA action step publishes right after it (in the same job) or in a publish job.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from trustpub.rewrite.commands import Span, UploadCommand
 from trustpub.rewrite.indexes import TESTPYPI_UPLOAD_URL, IndexKind, IndexTarget
+from trustpub.rewrite.rules.upload_options import read_upload
 from trustpub.rewrite.rules.upload_steps import working_directory
 from trustpub.rewrite.workflow import Job, Step, Workflow
 
@@ -22,6 +24,8 @@ PYPA_STEP_USES = "pypa/gh-action-pypi-publish@release/v1"
 HANDOVER_TOOLS = frozenset({"poetry", "hatch", "flit"})
 # Step keys the PyPA action step keeps when it replaces a step that only uploaded.
 _KEPT_KEYS = ("name", "id", "if", "continue-on-error", "timeout-minutes")
+# ... and in a publish job of its own, whose `if:` is the step's.
+_KEPT_IN_PUBLISH_JOB = ("name", "continue-on-error", "timeout-minutes")
 _LINE_REST = re.compile(r"[ \t]*(?:;[ \t]*)?(?:#[^\n]*)?")
 _OPERATOR_BEFORE = re.compile(r"[ \t]*(?:&&|;)[ \t]*$")
 _OPERATOR_AFTER = re.compile(r"[ \t]*(?:&&|;)[ \t]*")
@@ -29,22 +33,32 @@ _OPERATOR_AFTER = re.compile(r"[ \t]*(?:&&|;)[ \t]*")
 
 @dataclass(frozen=True)
 class Handover:
-    """How one poetry/hatch/flit upload becomes a build and a PyPA action step."""
+    """How one upload becomes a build (or nothing) and a PyPA action step."""
 
     tool: str
-    replace_step: bool  # the step only uploaded: the PyPA action step takes its place
+    replace_step: bool  # the step only uploaded: it goes (the PyPA action step takes its place)
     build_tail: Span | None  # from the subcommand to the end of the command: becomes `build`
     remove: Span | None  # the upload statement to delete (it does not build)
-    pypa_step: dict[str, Any]
+    pypa_step: dict[str, Any]  # the PyPA action step for this job
     packages_dir: str
+    in_job: bool = True  # the PyPA action publishes in this job; else in a publish job
+    build: str = "build"  # what replaces `publish` in a command that builds, with its options
+
+    @property
+    def why(self) -> str:
+        if self.tool in HANDOVER_TOOLS:
+            return f"{self.tool} cannot publish with trusted publishing"
+        return "trusted publishing takes one index per job"
 
     def description(self, command: str) -> str:
-        why = f"{self.tool} cannot publish with trusted publishing"
+        if not self.in_job:
+            return self._publish_job_description(command)
+        why = self.why
         if self.replace_step:
             return f"replaced the `{command}` step with `pypa/gh-action-pypi-publish` ({why})"
         if self.build_tail is not None:
             return (
-                f"`{command}` now only builds (`{self.tool} build`), and a "
+                f"`{command}` now only builds (`{self.tool} {self.build}`), and a "
                 f"`pypa/gh-action-pypi-publish` step after it publishes ({why})"
             )
         return (
@@ -52,21 +66,38 @@ class Handover:
             f"after it ({why})"
         )
 
+    def _publish_job_description(self, command: str) -> str:
+        where = f"pypa/gh-action-pypi-publish publishes in a job of its own ({self.why})"
+        if self.replace_step:
+            return f"the `{command}` step moved out: {where}"
+        if self.build_tail is not None:
+            return f"`{command}` now only builds (`{self.tool} {self.build}`); {where}"
+        return f"removed `{command}` from the script; {where}"
 
-def handover_problem(job: Job) -> str | None:
-    """Why the PyPA action cannot take over in this job."""
-    if job.container:
+    def note(self, command: str) -> str:
+        if self.in_job:
+            return (
+                "the PyPA action publishes from the job that builds; the Python Packaging Guide "
+                "recommends a separate publish job that downloads the built dists"
+            )
+        if self.tool in HANDOVER_TOOLS:
+            why = f"{self.tool} cannot publish with trusted publishing"
+        else:
+            why = "trusted publishing allows one index per job, so each index has its own job"
         return (
-            "the job runs in a `container:`, where pypa/gh-action-pypi-publish (which must take "
-            "over the upload) does not work"
+            f"`{command}` was replaced by pypa/gh-action-pypi-publish in the publish job: {why}, "
+            "and the PyPA action also makes attestations for the dists it publishes"
         )
-    label = job.non_linux_runner()
-    if label is not None:
-        return (
-            f"the job runs on {label!r}, and pypa/gh-action-pypi-publish (which must take over "
-            "the upload) only runs on Linux"
-        )
-    return None
+
+    def publish_job_step(self, step: Step) -> dict[str, Any]:
+        """The PyPA action step for a publish job of its own (its `if:` is the job's)."""
+        kept = _KEPT_IN_PUBLISH_JOB if self.replace_step else ("continue-on-error",)
+        value: dict[str, Any] = {"name": self.pypa_step["name"]}
+        value.update({k: step.data[k] for k in kept if k in step.data and k != "name"})
+        value["uses"] = self.pypa_step["uses"]
+        if "with" in self.pypa_step:
+            value["with"] = self.pypa_step["with"]
+        return value
 
 
 def plan_handover(
@@ -77,21 +108,27 @@ def plan_handover(
     command: UploadCommand,
     target: IndexTarget,
     deletions: list[Span],
+    name: str,
 ) -> Handover | str:
-    """The handover for one upload command, or why it cannot be made."""
+    """The handover for one upload command (`name` in messages), or why it cannot be made."""
+    reading = read_upload(command, name)
+    if isinstance(reading, str):
+        return reading
     text = script[command.span.start : command.span.end]
     tool = command.tool
-    builds = tool == "flit" or (tool == "poetry" and re.search(r"(?<!\S)--build(?!\S)", text))
-    tail = _subcommand_tail(text, tool)
+    tail = _subcommand_tail(text, tool) if reading.builds else 0
     if tail is None:
         return f"trustpub cannot find the `publish` subcommand in `{text.strip()}`"
-    packages_dir = _packages_dir(workflow, job, step, text)
+    base = working_directory(workflow, job, step)
+    packages_dir = posixpath.normpath(posixpath.join(base, reading.directory))
+    if packages_dir.startswith("..") or "${{" in packages_dir:
+        return f"trustpub cannot tell where `{name}` finds the dists ({packages_dir!r})"
     statement = statement_span(script, command.span)
     rest = _without(script, [*deletions, *([statement] if statement else [])])
-    replace_step = not builds and statement is not None and not _has_commands(rest)
+    replace_step = not reading.builds and statement is not None and not _has_commands(rest)
     build_tail = None
     remove = None
-    if builds:
+    if reading.builds:
         build_tail = Span(command.span.start + tail, command.span.end)
     elif not replace_step:
         if statement is None:
@@ -100,8 +137,10 @@ def plan_handover(
                 "the commands around it"
             )
         remove = statement
-    pypa_step = _pypa_step(step, target, packages_dir, text, replace_step)
-    return Handover(tool, replace_step, build_tail, remove, pypa_step, packages_dir)
+    inputs = _inputs(target, packages_dir, reading.inputs)
+    pypa_step = _pypa_step(step, target, inputs, replace_step)
+    build = " ".join(("build", *reading.build_words))
+    return Handover(tool, replace_step, build_tail, remove, pypa_step, packages_dir, build=build)
 
 
 def _subcommand_tail(text: str, tool: str) -> int | None:
@@ -149,19 +188,17 @@ def _has_commands(script: str) -> bool:
     return any(line.strip() and not line.strip().startswith("#") for line in script.splitlines())
 
 
-def _packages_dir(workflow: Workflow, job: Job, step: Step, command: str) -> str:
-    """Where the tool builds: `dist/` under the working directory (and poetry's `-C DIR`)."""
-    parts = [working_directory(workflow, job, step)]
-    found = re.search(r"(?:-C|--directory|--project|-P)[ =]+(\S+)", command)
-    if command.lstrip().startswith("poetry") and found:
-        parts.append(found.group(1).strip("'\""))
-    parts.append("dist")
-    joined = posixpath.normpath(posixpath.join(*[p for p in parts if p]))
-    return joined
+def _inputs(target: IndexTarget, packages_dir: str, carried: dict[str, Any]) -> dict[str, Any]:
+    inputs: dict[str, Any] = {}
+    if target.kind is IndexKind.TESTPYPI:
+        inputs["repository-url"] = TESTPYPI_UPLOAD_URL
+    if packages_dir not in ("dist", "dist/"):
+        inputs["packages-dir"] = packages_dir.rstrip("/") + "/"
+    return {**inputs, **carried}
 
 
 def _pypa_step(
-    step: Step, target: IndexTarget, packages_dir: str, command: str, replace_step: bool
+    step: Step, target: IndexTarget, inputs: dict[str, Any], replace_step: bool
 ) -> dict[str, Any]:
     test = target.kind is IndexKind.TESTPYPI
     value: dict[str, Any] = {}
@@ -172,13 +209,6 @@ def _pypa_step(
     value.setdefault("name", "Publish to TestPyPI" if test else "Publish to PyPI")
     value = {"name": value.pop("name"), **value}
     value["uses"] = PYPA_STEP_USES
-    inputs: dict[str, Any] = {}
-    if test:
-        inputs["repository-url"] = TESTPYPI_UPLOAD_URL
-    if packages_dir not in ("dist", "dist/"):
-        inputs["packages-dir"] = packages_dir.rstrip("/") + "/"
-    if re.search(r"(?<!\S)--skip-existing(?!\S)", command):
-        inputs["skip-existing"] = True
     if inputs:
         value["with"] = inputs
     return value

@@ -98,10 +98,14 @@ def edit_job_permissions(patch: Patch, job: Job) -> str | None:
             f"the job's permissions are {current!r}, which trustpub cannot extend"
         )
     node = patch.doc.node_at(path)
+    flow = getattr(node, "flow_style", False)
     if ID_TOKEN in current:
-        patch.replace_entry(path, ID_TOKEN, ID_TOKEN_WRITE)
+        if flow:  # `{contents: read, id-token: none}`: only the value changes
+            patch.replace_in_scalar(path, ID_TOKEN, str(current[ID_TOKEN]), "write")
+        else:
+            patch.replace_entry(path, ID_TOKEN, ID_TOKEN_WRITE)
         return f"changed `id-token: {current[ID_TOKEN]}` to `id-token: write`"
-    if getattr(node, "flow_style", False):
+    if flow:
         patch.set_flow_entry(path, ID_TOKEN, "write")
     else:
         patch.insert_entries(path, {ID_TOKEN: ID_TOKEN_WRITE})

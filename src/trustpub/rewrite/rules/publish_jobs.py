@@ -15,8 +15,9 @@ from trustpub.rewrite.render import Commented, Flow
 from trustpub.rewrite.restructure import RestructurePatch
 from trustpub.rewrite.result import Options, ResultBuilder, TrustedPublisher
 from trustpub.rewrite.rules import environment, permissions
-from trustpub.rewrite.rules.base import StepPlan
+from trustpub.rewrite.rules.base import HandOff, StepPlan
 from trustpub.rewrite.rules.followers import PublishTarget
+from trustpub.rewrite.rules.handover import PYPA_STEP_USES
 from trustpub.rewrite.rules.new_jobs import NewJob, NewStep, jobs_text
 from trustpub.rewrite.workflow import Job, Workflow
 
@@ -78,7 +79,7 @@ class PublishJobs:
         report.change(job_id, line, f"added job `{job_id}`: publishes to {index} from `{job.id}`")
         for description in descriptions:
             report.change(job_id, line, description)
-        for message in target.plan.notes if target.plan else ():
+        for message in self._notes(target):
             report.note(job_id, line, message)
         report.publishers.append(
             TrustedPublisher(
@@ -99,6 +100,9 @@ class PublishJobs:
     ) -> tuple[NewStep, list[str]]:
         if target.plan is None:
             return self._added_testpypi_step(target.source), ["added an upload to TestPyPI"]
+        hand_off = target.plan.hand_off
+        if isinstance(hand_off, HandOff):  # a tool's upload: the PyPA action takes over
+            return dict(hand_off.publish_step), []
         within = RestructurePatch(self.workflow.doc)
         descriptions = target.plan.edit(within) if target.plan.edit else []
         if "if" in target.plan.step.data:
@@ -107,6 +111,19 @@ class PublishJobs:
         steps = (*job.path, "steps")
         moved = patch.take_item(steps, target.plan.step.index, self.dash_column, within)
         return moved, descriptions
+
+    def _notes(self, target: PublishTarget) -> list[str]:
+        plan = target.plan
+        if plan is None:
+            return []
+        if not isinstance(plan.hand_off, HandOff):
+            return list(plan.notes)
+        notes = list(plan.hand_off.notes)
+        if self.conventions.pins_by_sha:
+            notes.append(
+                f"pin `{PYPA_STEP_USES}` to a commit SHA like the workflow's other actions"
+            )
+        return notes
 
     def _added_testpypi_step(self, pypi: StepPlan) -> dict[str, Any]:
         uses: Any = pypi.step.uses

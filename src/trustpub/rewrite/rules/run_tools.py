@@ -4,7 +4,8 @@ PyO3/maturin-action.
 Tools that publish with trusted publishing themselves (twine >= 6.1, uv >= 0.4.16, pdm >= 2.6,
 maturin >= 0.15) lose their credentials: the token variables in any `env:`, the credential flags,
 the `export`s and config commands that set them; the rest of each command stays byte for byte.
-poetry, hatch and flit hand the upload to the PyPA action (`handover.py`). A credential in a job's
+poetry, hatch and flit hand the upload to the PyPA action (`handover.py`), and so does every tool
+in a job split by index (`hand_offs.py`). A credential in a job's
 or the workflow's `env:` is removed only when no step that stays needs it, so the whole workflow
 is read before any step is planned (`WorkflowUploads`).
 """
@@ -14,31 +15,22 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import replace
-from weakref import WeakKeyDictionary
 
-from trustpub.rewrite.commands import Span, UploadCommand
+from trustpub.rewrite.commands import UploadCommand
 from trustpub.rewrite.indexes import DEFAULT_PYPI, IndexKind, IndexTarget, classify_url
 from trustpub.rewrite.rules.base import StepPlan
 from trustpub.rewrite.rules.credentials_env import (
     EnvEntry,
     visible_env,
 )
-from trustpub.rewrite.rules.handover import (
-    HANDOVER_TOOLS,
-    handover_problem,
-    plan_handover,
-)
+from trustpub.rewrite.rules.hand_offs import hand_off, hand_over, publish_job_variant
+from trustpub.rewrite.rules.handover import HANDOVER_TOOLS
 from trustpub.rewrite.rules.hidden_uploads import hidden_upload_plan
 from trustpub.rewrite.rules.shared_env import SharedCredentials
 from trustpub.rewrite.rules.tool_credentials import CredentialFinder
 from trustpub.rewrite.rules.tool_edits import UploadEditor
 from trustpub.rewrite.rules.tool_pins import ToolPins
-from trustpub.rewrite.rules.tool_uploads import (
-    Upload,
-    command_name,
-    gone,
-    why_not,
-)
+from trustpub.rewrite.rules.tool_uploads import Upload, gone, why_not
 from trustpub.rewrite.rules.upload_steps import Script, step_script, working_directory
 from trustpub.rewrite.tools import TOOLS, classify_index_value
 from trustpub.rewrite.workflow import Job, Step, Workflow
@@ -50,13 +42,18 @@ _NEVER_TRUSTED = re.compile(r"--trusted-publishing[= ]+never\b")
 
 def plan(workflow: Workflow, job: Job, step: Step) -> StepPlan | None:
     """The plan for a step that uploads with a tool (or hides an upload), or None."""
-    uploads = _ANALYSES.get(workflow)
-    if uploads is None:
-        uploads = _ANALYSES[workflow] = WorkflowUploads(workflow)
+    if _LAST and _LAST[0][0] is workflow:
+        uploads = _LAST[0][1]
+    else:
+        uploads = WorkflowUploads(workflow)
+        _LAST[:] = [(workflow, uploads)]
     return uploads.plan(job, step)
 
 
-_ANALYSES: WeakKeyDictionary[Workflow, WorkflowUploads] = WeakKeyDictionary()
+# The analysis of the workflow being rewritten (steps are planned one workflow at a time). Not a
+# WeakKeyDictionary: its values refer to their keys, so it kept every workflow (and its YAML nodes)
+# alive, and a worker's memory grew with every repository it ran.
+_LAST: list[tuple[Workflow, WorkflowUploads]] = []
 
 
 class WorkflowUploads:
@@ -66,6 +63,7 @@ class WorkflowUploads:
         self.workflow = workflow
         self.scripts: dict[tuple[str, int], Script] = {}
         self.uploads: dict[tuple[str, int], Upload] = {}
+        self.variants: dict[tuple[str, int], Upload] = {}  # handed to a publish job
         self.hidden: dict[tuple[str, int], StepPlan] = {}
         self.jobs: dict[str, Job] = {}
         self.credentials = CredentialFinder(workflow, self.job_scripts)
@@ -101,6 +99,7 @@ class WorkflowUploads:
             secrets=frozenset(upload.secrets),
             edit=lambda patch: self.editor.edit(upload, patch),
             notes=tuple(upload.notes),
+            hand_off=hand_off(self.variants[key], upload, self.editor),
         )
 
     def _read_job(self, job: Job) -> None:
@@ -116,6 +115,7 @@ class WorkflowUploads:
             upload = self._upload(script)
             if upload is not None:
                 self.uploads[(job.id, step.index)] = upload
+                self.variants[(job.id, step.index)] = self._variant(upload)
             else:
                 hidden = hidden_upload_plan(self.workflow, script)
                 if hidden is not None:
@@ -137,15 +137,23 @@ class WorkflowUploads:
         self.credentials.find(upload, env)
         if tool in HANDOVER_TOOLS:
             upload.uses_token = True  # it cannot publish any other way
-            self._handover(upload)
+        return upload
+
+    def _variant(self, upload: Upload) -> Upload:
+        """Plan the upload both ways: migrated here (the returned copy: to a publish job)."""
+        variant = publish_job_variant(self.workflow, upload)
+        if upload.tool in HANDOVER_TOOLS:
+            hand_over(self.workflow, upload, in_job=True)
         else:
             self.pins.check(upload)
-        if upload.problem is None and (why := upload.edits.check(self.workflow.doc, gone(upload))):
-            upload.refuse(
-                f"trustpub cannot edit the script exactly: {why}",
-                "remove the credentials by hand, then run trustpub again",
-            )
-        return upload
+        for each in (upload, variant):
+            why = each.problem is None and each.edits.check(self.workflow.doc, gone(each))
+            if why:
+                each.refuse(
+                    f"trustpub cannot edit the script exactly: {why}",
+                    "remove the credentials by hand, then run trustpub again",
+                )
+        return variant
 
     def _check_commands(
         self, upload: Upload, targets: list[IndexTarget], env: dict[str, EnvEntry]
@@ -211,57 +219,6 @@ class WorkflowUploads:
                 if config.tool == "poetry" and config.repository == name and config.url:
                     return config.url
         return None
-
-    def _handover(self, upload: Upload) -> None:
-        problem = handover_problem(upload.job)
-        if problem is not None:
-            upload.refuse(problem, "publish from a separate ubuntu-latest job with the PyPA action")
-            return
-        script = upload.script
-        path = script.path
-        if len(upload.commands) > 1 or script.action or path is None:
-            upload.refuse(
-                f"the step runs {upload.tool} publish more than once", "migrate it by hand"
-            )
-            return
-        own = upload.edits.by_path.get(path)
-        deletions = sorted(own.deletions) if own else []
-        found = plan_handover(
-            self.workflow,
-            upload.job,
-            upload.step,
-            script.text,
-            upload.commands[0],
-            upload.target,
-            deletions,
-        )
-        if isinstance(found, str):
-            upload.refuse(found, "migrate it by hand")
-            return
-        upload.handover = found
-        command = command_name(upload.commands[0], script)
-        if own is not None and found.build_tail is not None:
-            tail = found.build_tail
-            own.deletions = {
-                s for s in own.deletions if not (tail.start <= s.start and s.end <= tail.end)
-            }
-        if found.build_tail is not None:  # `publish ...` -> `build`, the rest deleted
-            tail = script.value_span(found.build_tail)
-            word = Span(tail.start, tail.start + len("publish"))
-            upload.edits.replace(path, script.value, word, "build")
-            if tail.end > word.end:
-                upload.edits.delete(path, script.value, [Span(word.end, tail.end)])
-        elif found.remove is not None:
-            upload.edits.delete(path, script.value, [found.remove])
-        # The flags go with the upload command: the handover's description says it all.
-        upload.descriptions = [
-            d for d in upload.descriptions if not d.startswith("removed the credential flags")
-        ]
-        upload.descriptions.append(found.description(command))
-        upload.notes.append(
-            "the PyPA action publishes from the job that builds; the Python Packaging Guide "
-            "recommends a separate publish job that downloads the built dists"
-        )
 
     def _packages_dir(self, upload: Upload) -> str:
         """Where the uploaded files are (for the project name of a repository with several)."""

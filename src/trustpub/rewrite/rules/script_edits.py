@@ -49,6 +49,14 @@ class ScriptEdits:
     def __bool__(self) -> bool:
         return any(e.deletions or e.replacements for e in self.by_path.values())
 
+    def copy(self) -> ScriptEdits:
+        copied = ScriptEdits()
+        for path, edits in self.by_path.items():
+            copied.by_path[path] = ScalarEdits(
+                edits.value, set(edits.deletions), dict(edits.replacements)
+            )
+        return copied
+
     def of(self, path: Path, value: str) -> ScalarEdits:
         return self.by_path.setdefault(path, ScalarEdits(value))
 

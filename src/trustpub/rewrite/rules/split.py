@@ -4,11 +4,12 @@ A job that builds and uploads keeps its id and everything that is not an upload,
 dists with `actions/upload-artifact` where the upload was; one new job per index needs it,
 downloads the dists to the directory the upload read, and runs the PyPA action with trusted
 publishing. A job that only downloads and publishes keeps PyPI and hands TestPyPI to a new job.
+A tool's upload (`twine upload`, `poetry publish`, ...) is handed to the PyPA action in the publish
+job (`StepPlan.hand_off`): its step keeps building in the build job, or goes (`build_jobs.py`).
 """
 
 from __future__ import annotations
 
-import copy
 import enum
 import re
 from dataclasses import dataclass
@@ -20,8 +21,9 @@ from trustpub.rewrite import artifacts, conditions
 from trustpub.rewrite.indexes import IndexKind
 from trustpub.rewrite.restructure import RestructurePatch
 from trustpub.rewrite.result import ResultBuilder
-from trustpub.rewrite.rules import permissions, pypa_action
+from trustpub.rewrite.rules import pypa_action
 from trustpub.rewrite.rules.base import StepPlan
+from trustpub.rewrite.rules.build_jobs import own_permissions, packages_path, store_dists
 from trustpub.rewrite.rules.followers import (
     Follow,
     PublishTarget,
@@ -47,6 +49,7 @@ class Layout(enum.Enum):
     FAN_OUT = "fan out"  # a download-and-publish job keeps PyPI; TestPyPI gets its own job
 
 
+_MOVING_KEYS = ("if", "continue-on-error", "timeout-minutes")
 _BY_HAND = "split it by hand into a build job and one publish job per index (see the guide)"
 
 
@@ -94,16 +97,29 @@ class Splitter(PublishJobs):
 
     def layout(self, job: Job, plans: list[StepPlan]) -> Layout:
         kinds = [p.target.kind for p in plans]
-        if not plans or not all(p.is_pypa_action for p in plans) or len(set(kinds)) != len(kinds):
-            return Layout.IN_PLACE  # the engine migrates or reports these as before
+        if not plans or len(set(kinds)) != len(kinds):
+            return Layout.IN_PLACE  # the engine reports these as before
+        if not all(p.is_pypa_action for p in plans):
+            return self._tool_layout(plans)
         two = len(kinds) == 2 or self._adds_testpypi(plans)
         if only_downloads(job, plans):
             return Layout.FAN_OUT if two and not is_matrix(job) else Layout.IN_PLACE
         return Layout.SPLIT if two or not self.options.keep_build_in_job else Layout.IN_PLACE
 
+    def _tool_layout(self, plans: list[StepPlan]) -> Layout:
+        """Two indexes: split. One: tools that publish with trusted publishing keep their upload
+        (in place); poetry, hatch and flit hand it to the PyPA action in a publish job."""
+        if any(p.hand_off is None and not p.is_pypa_action for p in plans):
+            return Layout.IN_PLACE
+        if len(plans) == 2:
+            return Layout.SPLIT
+        hands_over = plans[0].needs_pypa_action and not self.options.keep_build_in_job
+        return Layout.SPLIT if hands_over else Layout.IN_PLACE
+
     def _adds_testpypi(self, plans: list[StepPlan]) -> bool:
         return (
             self.options.add_testpypi
+            and all(p.is_pypa_action for p in plans)
             and [p.target.kind for p in plans] == [IndexKind.PYPI]
             and not self.testpypi_elsewhere
         )
@@ -132,17 +148,13 @@ class Splitter(PublishJobs):
             needs = [job.id, *self._needed_by(job, target)]
             target.job = self.publish_job(job, target, [download], needs, projects, patch, report)
         self.gate(targets, report)
-        self._own_permissions(job, patch, report)
+        own_permissions(self.workflow, job, patch, report)
         follow = Follow(
             self.workflow, job, targets, patch, report, self.id_maker(job), self.dash_column
         )
         release = release_job(follow, download)
-        steps = (*job.path, "steps")
-        patch.replace_item(
-            steps, plans[0].step.index, artifacts.upload_step(upload_ref, name, path, matrix)
-        )
-        for plan in plans[1:]:
-            patch.remove_item(steps, plan.step.index)
+        store = artifacts.upload_step(upload_ref, name, path, matrix)
+        store_dists(job, plans, store, patch, report)
         new_jobs = [t.job for t in targets if t.job] + ([release] if release else [])
         self.insert_jobs(job, new_jobs, patch)
         retarget_needs(follow)
@@ -226,38 +238,6 @@ class Splitter(PublishJobs):
             report.change(job.id, job.line, f"`{job.id}` now runs after `{target.job.id}`")
         return pypi
 
-    def _own_permissions(self, job: Job, patch: RestructurePatch, report: ResultBuilder) -> None:
-        """Give the build job its own `permissions` when it would be the only job without.
-
-        A workflow of several jobs where only some set `permissions` has its workflow-level
-        permissions flagged (zizmor); the old job alone was exempt. The build job keeps what it
-        had from the workflow, or, where the workflow sets nothing, gets what the in-place rule
-        gives a job (`contents: read` to check out), without `id-token`.
-        """
-        others = [j for j in self.workflow.jobs() if j.id != job.id]
-        if "permissions" in job.data or any("permissions" not in j.data for j in others):
-            return
-        inherited = self.workflow.data.get("permissions")
-        if isinstance(inherited, dict) and set(inherited.values()) <= {"read", "none"}:
-            return  # read-only workflow permissions are not flagged
-        if "permissions" in self.workflow.data:
-            value = copy.deepcopy(inherited)
-            if isinstance(value, dict):
-                value.pop(permissions.ID_TOKEN, None)
-            what = "the workflow's permissions, spelled out on the job"
-        else:
-            value = {"contents": "read"} if job.checks_out_code() else {}
-            what = "it ran with the repository's default token permissions"
-            written = ", ".join(f"{k}: {v}" for k, v in value.items())
-            report.note(
-                job.id,
-                job.line,
-                f"`{job.id}` now has `permissions: {{{written}}}` like the jobs trustpub added; "
-                "add any scope its steps need (e.g. `contents: write` to push a tag)",
-            )
-        patch.insert_entries(job.path, {"permissions": value}, after=_anchor_key(job))
-        report.change(job.id, job.line, f"added job-level `permissions` ({what})")
-
     # -- shared pieces -------------------------------------------------------------------------
 
     def _check_uploads(self, job: Job, plans: list[StepPlan]) -> None:
@@ -272,7 +252,7 @@ class Splitter(PublishJobs):
                     "holds, and a publish job's `if:` cannot read it",
                     _BY_HAND,
                 )
-            foreign = conditions.foreign_context(plan.step.data, set(self.workflow.env))
+            foreign = conditions.foreign_context(_moving(plan), set(self.workflow.env))
             if foreign:
                 raise SplitRefused(
                     f"the upload on line {line} reads `{foreign}` from this job, which a "
@@ -281,31 +261,9 @@ class Splitter(PublishJobs):
                 )
 
 
-def packages_path(plans: list[StepPlan]) -> str:
-    """The directory the uploads read (the same for all of them), as the artifact path."""
-    written = [p.step.with_.get("packages-dir", p.step.with_.get("packages_dir")) for p in plans]
-    normalized = {_normalized(w) for w in written}
-    if len(normalized) > 1:
-        raise SplitRefused(
-            "the uploads read different directories (`packages-dir`)",
-            "split it by hand, with one artifact per directory",
-        )
-    value = next((str(w) for w in written if w is not None), "dist/")
-    if "${{" in value:
-        raise SplitRefused("`packages-dir` is computed at run time", _BY_HAND)
-    return value
-
-
-def _normalized(value: Any) -> str:
-    text = "dist" if value is None else str(value).strip()
-    return text.removeprefix("./").rstrip("/") or "."
-
-
-def _anchor_key(job: Job) -> str | None:
-    """The key new job-level entries go after: `runs-on`, else the key before `steps`."""
-    keys = list(job.data)
-    if "runs-on" in keys:
-        return "runs-on"
-    if "steps" in keys and keys.index("steps") > 0:
-        return keys[keys.index("steps") - 1]
-    return None
+def _moving(plan: StepPlan) -> dict[str, Any]:
+    """What of the upload's step goes to the publish job: all of it for the PyPA action; for a
+    tool, what its PyPA action step takes from it (its script stays in the build job)."""
+    if plan.is_pypa_action:
+        return plan.step.data
+    return {k: v for k, v in plan.step.data.items() if k in _MOVING_KEYS}

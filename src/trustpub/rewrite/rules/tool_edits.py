@@ -26,8 +26,9 @@ class UploadEditor:
         self.jobs = jobs
         self.workflow_removals = workflow_removals
 
-    def edit(self, upload: Upload, patch: Patch) -> list[str]:
-        """Make the upload's edits; returns what changed."""
+    def edit(self, upload: Upload, patch: Patch, text_follows: bool = False) -> list[str]:
+        """Make the upload's edits; returns what changed. `text_follows`: a step is added
+        right after the upload's (for a handover, the PyPA action step says so itself)."""
         if not isinstance(patch, RestructurePatch):
             raise UnsupportedEdit("this upload needs a patch that can add and remove steps")
         done = list(upload.descriptions)
@@ -40,15 +41,15 @@ class UploadEditor:
                 patch.remove_item(path[:3], int(path[3]))
                 done.append(f"removed step {step_name(self._step(path))} (it only set the token)")
         handover = upload.handover
-        inserts_after = handover is not None and not handover.replace_step
-        upload.edits.apply(
-            patch, skip=skip, text_follows=upload.script.path if inserts_after else None
-        )
-        if upload.action_args is not None and upload.script.path is not None:
-            self._edit_action_args(upload, patch)
+        in_job = handover is not None and handover.in_job
+        inserts_after = in_job and handover is not None and not handover.replace_step
+        follows = inserts_after or text_follows
+        upload.edits.apply(patch, skip=skip, text_follows=upload.script.path if follows else None)
         replaced = handover is not None and handover.replace_step
+        if upload.action_args is not None and upload.script.path is not None and not replaced:
+            self._edit_action_args(upload, patch)
         done += self._remove_env(upload, patch, {p[:4] for p in skip}, replaced)
-        if handover is not None:
+        if handover is not None and handover.in_job:
             steps = (*upload.job.path, "steps")
             if handover.replace_step:
                 patch.replace_item(steps, upload.step.index, handover.pypa_step)
@@ -82,7 +83,9 @@ class UploadEditor:
             by_mapping.setdefault(entry.mapping_path, []).append(entry)
         for mapping_path, removed in by_mapping.items():
             names = list(dict.fromkeys(e.name for e in removed))
-            shared = removed[0].level is Level.WORKFLOW
+            # Several uploads may remove them: those of every job (workflow level), those of
+            # one job split into publish jobs (job level).
+            shared = removed[0].level is not Level.STEP
             mapping = self._mapping(mapping_path)
             if set(names) >= set(mapping):
                 patch.remove_entries(mapping_path[:-1], [str(mapping_path[-1])], shared=shared)

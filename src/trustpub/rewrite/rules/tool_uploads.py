@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from trustpub.rewrite.commands import Span, UploadCommand
 from trustpub.rewrite.document import Path
@@ -48,6 +48,20 @@ class Upload:
     def refuse(self, problem: str, advice: str = "") -> None:
         if self.problem is None:
             self.problem, self.advice = problem, advice
+
+    def copy(self) -> Upload:
+        """An independent copy, to plan another way of migrating the same upload."""
+        return replace(
+            self,
+            edits=self.edits.copy(),
+            env=list(self.env),
+            flag_sources=list(self.flag_sources),
+            secrets=set(self.secrets),
+            descriptions=list(self.descriptions),
+            notes=list(self.notes),
+            other_steps=dict(self.other_steps),
+            action_spans=list(self.action_spans),
+        )
 
     def deletes(self, entry: EnvEntry) -> bool:
         return any(same_entry(entry, e) for e in self.env)

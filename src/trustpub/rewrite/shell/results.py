@@ -30,6 +30,11 @@ class UploadCommand:
     version: str | None  # as written: `==5.0.0`, `>=6`, `@6.0.0` (see `as_specifier`)
     version_span: Span | None
     dry_run: bool
+    # The words as the tool reads them (quotes removed): options before the subcommand, the
+    # subcommand, and everything after it.
+    leading: tuple[str, ...] = ()
+    subcommand: str = ""
+    arguments: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

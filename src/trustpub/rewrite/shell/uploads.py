@@ -43,7 +43,7 @@ class UploadCommands(ScannerBase):
             return
         sub, rest = args[i].value, args[i + 1 :]
         if sub in facts.upload_subcommands:
-            self._upload(cmd, tool, args[:i], rest, ctx)
+            self._upload(cmd, tool, args[: i + 1], rest, ctx)
         elif sub == "run" and tool in ("uv", "pdm", "poetry", "hatch"):
             spec_flags = ("--with", "-w") if tool == "uv" else ()
             self._run_package(cmd, f"{tool} run", rest, ctx, spec_flags)
@@ -62,7 +62,8 @@ class UploadCommands(ScannerBase):
     def _upload(
         self, cmd: Command, tool: str, before: list[Word], rest: list[Word], ctx: Context
     ) -> None:
-        """An upload; `before` holds the options written before the subcommand."""
+        """An upload; `before` holds the options written before the subcommand, and it."""
+        before, sub = before[:-1], before[-1]
         args = before_double_dash(rest)
         flags = find_options(args, TOOLS[tool].credential_flags)
         for option in flags:
@@ -87,6 +88,9 @@ class UploadCommands(ScannerBase):
                 version=version,
                 version_span=version_span,
                 dry_run=any(w.value == "--dry-run" for w in args),
+                leading=tuple(w.value for w in before),
+                subcommand=sub.value,
+                arguments=tuple(w.value for w in rest),
             )
         )
 
