@@ -97,15 +97,24 @@ class _Batch:
         return self.files[os.path.realpath(os.path.join(self.cwd, printed))]
 
 
-def zizmor(files: Sequence[Path]) -> dict[Path, list[ZizmorFinding]]:
-    """zizmor's findings (regular persona, no config, offline) for each file."""
+def zizmor(files: Sequence[Path], disabled: Sequence[str] = ()) -> dict[Path, list[ZizmorFinding]]:
+    """zizmor's findings (regular persona, no config, offline) for each file.
+
+    `disabled`: audits to turn off (a config that disables them), for files one of them
+    cannot read."""
     results: dict[Path, list[ZizmorFinding]] = {Path(f): [] for f in files}
     if not files:
         return results
     with tempfile.TemporaryDirectory() as copies:
         readable = [_without_bom(Path(f), Path(copies) / str(i)) for i, f in enumerate(files)]
         batch = _Batch(readable, report_as=files)
-        args = [executable("zizmor"), "--offline", "--no-config", "--strict-collection"]
+        config = ["--no-config"]
+        if disabled:
+            rules = "".join(f"  {audit}:\n    disable: true\n" for audit in disabled)
+            config_file = Path(copies) / "zizmor.yml"
+            config_file.write_text(f"rules:\n{rules}", encoding="utf-8")
+            config = ["--config", str(config_file)]
+        args = [executable("zizmor"), "--offline", *config, "--strict-collection"]
         out = batch.run([*args, "--format", "json", "--no-progress"], {0, 11, 12, 13, 14})
         for finding in json.loads(out or "[]"):
             primary = [loc for loc in finding["locations"] if loc["symbolic"]["kind"] == "Primary"]
