@@ -25,7 +25,7 @@ from trustpub.bot.limits import (
     transient,
 )
 from trustpub.bot.outcomes import BotOutcome, BotResult
-from trustpub.github.client import GitHubAccessError
+from trustpub.github.client import GitHubAccessError, redact
 from trustpub.github.commits import RefusedWrite
 from trustpub.github.errors import RateLimitExhausted
 
@@ -154,7 +154,11 @@ def failed(name: str, error: BaseException) -> BotResult:
 
 
 def describe(error: BaseException) -> str:
-    """One line a user can act on (never a token: PyGithub errors carry no request headers)."""
+    """One line a user can act on; never the token, even where a server echoed it."""
+    return redact(_describe(error))
+
+
+def _describe(error: BaseException) -> str:
     from github.GithubException import GithubException
     from requests.exceptions import RequestException
 

@@ -82,11 +82,13 @@ def failed_report(root: Path, message: str) -> RepositoryReport:
 
 
 def one_line(error: BaseException) -> str:
+    from trustpub.github.client import redact  # no PyGithub: it loads that lazily
+
     if isinstance(error, OSError) and error.strerror:
         where = f": {error.filename}" if error.filename else ""
         return f"{error.strerror}{where}"
     text = str(error).strip().splitlines()
-    return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
+    return redact(f"{type(error).__name__}: {text[0]}") if text else type(error).__name__
 
 
 def _ignore_interrupts() -> None:

@@ -173,6 +173,14 @@ class _Redactor(logging.Filter):
 _REDACTOR = _Redactor()
 
 
+def redact(text: str) -> str:
+    """The text with every token trustpub was given replaced by `***` (a server or a proxy can
+    echo the Authorization header into an error message, which PyGithub then carries)."""
+    for secret in _REDACTOR.secrets:
+        text = text.replace(secret, "***")
+    return text
+
+
 def redact_in_logs(token: Token) -> None:
     """From now on, log records of the HTTP stack show `***` wherever the token would appear."""
     _REDACTOR.secrets.add(token.reveal())

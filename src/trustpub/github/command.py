@@ -17,6 +17,7 @@ from trustpub.github.client import (
     DEFAULT_BASE_URL,
     DEFAULT_TOKEN_ENV,
     GitHubAccessError,
+    redact,
     settings_from_environment,
 )
 from trustpub.github.errors import RateLimitExhausted, TokenRejected, explained
@@ -177,7 +178,7 @@ def _not_checked(stopped: GitHubAccessError) -> str:
 
 
 def _internal(error: Exception) -> str:
-    first = (str(error).strip().splitlines() or [""])[0]
+    first = redact((str(error).strip().splitlines() or [""])[0])
     return f"internal error ({type(error).__name__}: {first}); please report it"
 
 

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from trustpub.github.client import GitHubAccessError
+from trustpub.github.client import GitHubAccessError, redact
 
 SECRETS_ACCESS = (
     "the token needs read access to the repository's Actions secrets (a classic token: the "
@@ -108,5 +108,5 @@ def _reset_time(headers: Mapping[str, Any] | None, wait: float | None) -> dateti
 def _message(error: object) -> str:
     data = getattr(error, "data", None)
     if isinstance(data, dict) and isinstance(data.get("message"), str):
-        return str(data["message"]).splitlines()[0] if data["message"] else ""
-    return str(getattr(error, "message", "") or "")
+        return redact(str(data["message"]).splitlines()[0] if data["message"] else "")
+    return redact(str(getattr(error, "message", "") or ""))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -34,11 +35,18 @@ class WorkflowSyntaxError(Exception):
         self.message = message
 
 
+_LOADERS = threading.local()  # one loader per thread: building one costs as much as a small parse
+
+
 def _yaml() -> YAML:
-    try:
-        return YAML(typ="safe", pure=False)
-    except Exception:  # pragma: no cover - only without the C extension
-        return YAML(typ="safe", pure=True)
+    loader: YAML | None = getattr(_LOADERS, "yaml", None)
+    if loader is None:
+        try:
+            loader = YAML(typ="safe", pure=False)
+        except Exception:  # pragma: no cover - only without the C extension
+            loader = YAML(typ="safe", pure=True)
+        _LOADERS.yaml = loader
+    return loader
 
 
 def load_data(text: str) -> Any:
@@ -63,6 +71,8 @@ def _parse(text: str) -> tuple[Node | None, Any]:
         raise WorkflowSyntaxError(line, problem) from None
     except YAMLError as exc:
         raise WorkflowSyntaxError(1, str(exc).strip().splitlines()[0]) from None
+    except UnicodeError:  # a str holding lone surrogates (not from a file read as UTF-8)
+        raise WorkflowSyntaxError(1, "the text holds characters that are not valid UTF-8") from None
     except RecursionError:
         raise WorkflowSyntaxError(1, "the document is nested too deeply") from None
     return node, data
@@ -99,6 +109,8 @@ def _check_expansion(root: Node) -> None:
         if id(node) in sizes:
             continue
         children = _children(node)
+        if isinstance(node, MappingNode) and not children_done:
+            _check_keys(node)
         if not children_done:
             stack.append((node, True))
             stack.extend((c, False) for c in children if id(c) not in sizes)
@@ -111,6 +123,15 @@ def _check_expansion(root: Node) -> None:
                 f"{MAX_EXPANDED_NODES:,} nodes; refusing a possible alias bomb",
             )
         sizes[id(node)] = size
+
+
+def _check_keys(node: MappingNode) -> None:
+    """Workflow keys are scalars; a list or mapping as a key (`? [a]`) is refused."""
+    for key, _ in node.value:
+        if not isinstance(key, ScalarNode):
+            raise WorkflowSyntaxError(
+                key.start_mark.line + 1, "a list or mapping used as a key; workflows use plain keys"
+            )
 
 
 def _children(node: Node) -> list[Node]:

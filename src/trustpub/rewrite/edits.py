@@ -263,8 +263,11 @@ class Patch:
             last_line += 1
         start, end = doc.line_start(start_line), doc.line_end(last_line)
         if end == len(doc.text) and not doc.text.endswith("\n") and start > 0:
-            # The entry ends a file without a final newline: take the newline before it instead.
+            # The entry ends a file without a final newline: take the newline before it instead,
+            # and the blank lines above it, or the file would end with a line break after all.
             start -= 2 if doc.text[start - 2 : start] == "\r\n" else 1
+            while start > 0 and doc.text[start - 1] == "\n":
+                start -= 2 if doc.text[start - 2 : start] == "\r\n" else 1
         return start, end
 
     def _insert_lines(self, offset: int, lines: list[str]) -> None:

@@ -19,6 +19,7 @@ from trustpub.rewrite.rules.base import HandOff, StepPlan
 from trustpub.rewrite.rules.followers import PublishTarget
 from trustpub.rewrite.rules.handover import PYPA_STEP_USES
 from trustpub.rewrite.rules.new_jobs import NewJob, NewStep, jobs_text
+from trustpub.rewrite.rules.pypa_action import SUNSET_REF, SUPPORTED_REF
 from trustpub.rewrite.workflow import Job, Workflow
 
 _INDEX_NAMES = {IndexKind.PYPI: "PyPI", IndexKind.TESTPYPI: "TestPyPI"}
@@ -127,6 +128,8 @@ class PublishJobs:
 
     def _added_testpypi_step(self, pypi: StepPlan) -> dict[str, Any]:
         uses: Any = pypi.step.uses
+        if uses.endswith(SUNSET_REF):  # as the PyPI upload it copies moves (pypa_action.py)
+            uses = uses.removesuffix(SUNSET_REF) + SUPPORTED_REF
         comment = self.conventions.comment_after(pypi.step.path)
         if comment:
             uses = Commented(uses, comment)
