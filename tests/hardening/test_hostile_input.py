@@ -64,6 +64,10 @@ ENGINE_CASES = {
     "jobs-not-a-mapping": Case("on: push\njobs: [publish]\n", "`jobs:` must be a mapping"),
     "yaml-bomb": Case(billion_laughs(), "alias"),
     "deep-nesting": Case(deep_nesting(), "nested too deeply"),
+    "multiple-documents": Case(PUBLISH + "---\n" + PUBLISH, "another document"),
+    "unknown-tag": Case(PUBLISH.replace("ubuntu-latest", "!Ref ubuntu-latest"), "!Ref"),
+    "list-as-a-key": Case("on: push\njobs:\n  ? [publish]\n  : {runs-on: x}\n", "key"),
+    "lone-surrogate": Case(PUBLISH + "# \udcff\n", "UTF-8"),
 }
 
 
@@ -229,3 +233,19 @@ def test_nothing_is_written_outside_the_repository(tmp_path: Path) -> None:
     assert {p for p in tmp_path.rglob("*") if not str(p).startswith(str(repo))} == outside_before
     leftovers = [p.name for p in workflows.iterdir() if p.name.startswith(".")]
     assert leftovers == []
+
+
+@pytest.mark.parametrize("name", sorted(set(ENGINE_CASES) - {"lone-surrogate"}))
+def test_apply_on_disk_reports_the_case_and_changes_nothing(tmp_path: Path, name: str) -> None:
+    # The engine's table, on disk (a lone surrogate cannot be written as UTF-8): the run says
+    # what is wrong and where, and leaves every byte as it was.
+    case = ENGINE_CASES[name]
+    repo = tmp_path / "repo"
+    workflows = make_repo(repo)
+    (workflows / "release.yml").write_text(case.text, encoding="utf-8", newline="")
+    before = snapshot(tmp_path)
+    code, output = run("apply", str(repo), "--color", "never")
+    assert code == 3, output
+    assert "release.yml" in output and case.message.lower() in output.lower()
+    assert "Traceback" not in output
+    assert snapshot(tmp_path) == before

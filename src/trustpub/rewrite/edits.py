@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -67,7 +67,7 @@ class Patch:
     def apply(self) -> str:
         text = self.doc.text
         edits: list[TextEdit] = []
-        for edit in sorted(self.edits, key=lambda e: (e.start, e.end, e.order)):
+        for edit in sorted(_settle_file_end(text, self.edits), key=_position):
             previous = edits[-1] if edits else None
             if previous is None or edit.start >= previous.end:
                 edits.append(edit)
@@ -305,6 +305,41 @@ class Patch:
         if offset == len(text) and text and not text.endswith("\n"):
             return newline + newline.join(lines)
         return newline.join(lines) + newline
+
+
+def _position(edit: TextEdit) -> tuple[int, int, int, int]:
+    """Where an edit goes: lines inserted at one place go deepest first (lines added at the end
+    of a nested block come before entries added after the block), then in the order made."""
+    depth = 0
+    if edit.start == edit.end and "\n" in edit.text:
+        first = next((line for line in edit.text.split("\n") if line.strip()), "")
+        depth = len(first) - len(first.lstrip(" "))
+    return edit.start, edit.end, -depth, edit.order
+
+
+def _settle_file_end(text: str, edits: list[TextEdit]) -> list[TextEdit]:
+    """Removing the last entry of a file without a final line break takes the line break before
+    it (`_entry_span`); lines inserted right after that line break then end the file, and lose
+    their own last line break instead (else the two edits would overlap)."""
+    if text.endswith("\n"):
+        return edits
+    for removal in [e for e in edits if not e.text and e.start < e.end == len(text)]:
+        line_break = 2 if text.startswith("\r\n", removal.start) else 1
+        after = removal.start + line_break
+        if text[removal.start : after].strip("\r") != "\n":
+            continue
+        inside = [e for e in edits if e.text and removal.start < e.start == e.end <= removal.end]
+        if not inside or any(e.start != after for e in inside):
+            continue
+        last = max(inside, key=lambda e: e.order)
+        ending = "\r\n" if last.text.endswith("\r\n") else "\n"
+        kept = [e for e in edits if e is not removal and e is not last]
+        edits = [
+            *kept,
+            replace(removal, start=after),
+            replace(last, text=last.text.removesuffix(ending)),
+        ]
+    return edits
 
 
 def _is_comment_at(doc: Document, line: int, column: int) -> bool:

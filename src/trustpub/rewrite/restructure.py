@@ -20,8 +20,6 @@ from trustpub.rewrite.render import render_entries, render_flow_scalar
 
 # Builds a value for the intended data from the data as the earlier operations left it.
 ValueFactory = Callable[[Any], Any]
-# Added to an edit's order to put it after every other insertion at the same offset.
-_LAST = 1_000_000
 
 
 @dataclass
@@ -161,9 +159,6 @@ class RestructurePatch(Patch):
         last = self.doc.last_content_line(value_node, key_node.end_mark.index)
         last = self._trailing_comments(last, self.doc.column_of(key_node.start_mark.index))
         self._insert_lines(self.doc.line_end(last), lines)
-        # Lines added at the end of `after`'s own block (a permission) belong inside it: these
-        # entries go after them, whichever edit was made first.
-        self.edits[-1] = replace(self.edits[-1], order=_LAST + self.edits[-1].order)
 
         def insert(data: Any) -> None:
             parent = _get(data, mapping_path)

@@ -1,0 +1,214 @@
+"""Engine bugs the property tests found, each as the smallest workflow that showed it.
+
+Each test is the regression test for one fix in src/trustpub/rewrite/.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from rewrite_cases import fixed_lookup
+from trustpub.rewrite.engine import rewrite_workflow
+from trustpub.rewrite.result import Options, Status
+
+
+def rewrite(text: str) -> str:
+    result = rewrite_workflow(text, ".github/workflows/release.yml", fixed_lookup("demo"))
+    assert result.status is Status.CHANGED, result.skips
+    return result.text
+
+
+def test_id_token_none_in_a_flow_mapping_becomes_write() -> None:
+    # Was skipped: "cannot rewrite an entry of a flow-style mapping".
+    before = """\
+on: push
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    permissions: {contents: read, id-token: none}
+    steps:
+      - uses: actions/download-artifact@v4
+      - uses: pypa/gh-action-pypi-publish@release/v1
+        with:
+          password: ${{ secrets.PYPI_API_TOKEN }}
+"""
+    assert (
+        rewrite(before)
+        == """\
+on: push
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    environment:
+      name: pypi
+      url: https://pypi.org/p/demo
+    permissions: {contents: read, id-token: write}
+    steps:
+      - uses: actions/download-artifact@v4
+      - uses: pypa/gh-action-pypi-publish@release/v1
+"""
+    )
+
+
+def test_deleting_env_after_a_script_ending_in_a_comment_line() -> None:
+    # Was a failure ("did not check out"): deleting `env:` took the script's last line, which
+    # looks like a comment (`# uploaded`) but is part of the `|` block scalar above it.
+    before = """\
+on: push
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/download-artifact@v4
+      - run: |
+          maturin upload --skip-existing
+          # uploaded
+        env:
+          MATURIN_PYPI_TOKEN: ${{ secrets.PYPI_API_TOKEN }}
+"""
+    after = rewrite(before)
+    assert after.endswith(
+        "      - run: |\n          maturin upload --skip-existing\n          # uploaded\n"
+    )
+
+
+BASH_CONTINUATIONS_ON_WINDOWS = """\
+on: push
+jobs:
+  deploy:
+    runs-on: windows-latest
+    steps:
+      - run: |
+          maturin publish \\
+            -u __token__ \\
+            -p ${{ secrets.PYPI_TOKEN }}
+"""
+
+
+@pytest.mark.parametrize("workflow_id_token", [False, True])
+def test_bash_continuations_in_powershell_are_left_alone(workflow_id_token: bool) -> None:
+    # Was migrated (or reported already migrated, with `id-token: write` at the workflow level)
+    # with the token still passed: PowerShell, the default shell on Windows runners, does not
+    # continue lines with `\`, so the flags on the next lines were not seen as the upload's.
+    text = BASH_CONTINUATIONS_ON_WINDOWS
+    if workflow_id_token:
+        text = text.replace("on: push\n", "on: push\npermissions:\n  id-token: write\n")
+    result = rewrite_workflow(text, ".github/workflows/release.yml", fixed_lookup("demo"))
+    assert result.status is Status.SKIPPED
+    assert result.text == text
+    assert any("PowerShell" in s.reason for s in result.skips), result.skips
+
+
+def test_fan_out_of_a_job_whose_permissions_block_ends_it() -> None:
+    # Was skipped ("the result is not valid YAML"): `id-token: write`, added at the end of the
+    # job's `permissions:` block, landed after the new TestPyPI job inserted at the same place.
+    before = """\
+on: push
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/download-artifact@v4
+      - uses: pypa/gh-action-pypi-publish@release/v1
+        with:
+          password: ${{ secrets.TEST_PYPI_API_TOKEN }}
+          repository-url: https://test.pypi.org/legacy/
+      - uses: pypa/gh-action-pypi-publish@release/v1
+        with:
+          password: ${{ secrets.PYPI_API_TOKEN }}
+    permissions:
+      contents: read
+"""
+    after = rewrite(before)
+    assert "    permissions:\n      contents: read\n      id-token: write" in after
+    assert after.endswith(
+        "        with:\n          repository-url: https://test.pypi.org/legacy/\n"
+    )
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_removing_the_last_entry_after_a_blank_line_keeps_no_final_newline(newline: str) -> None:
+    # Was given a final newline: the blank line before the removed `env:` stayed at the end.
+    before = """\
+on: push
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/download-artifact@v4
+      - run: twine upload dist/*
+
+env:
+  TWINE_PASSWORD: ${{ secrets.PYPI_API_TOKEN }}"""
+    after = rewrite(before.replace("\n", newline))
+    assert after.endswith("      - run: twine upload dist/*")
+
+
+def test_an_added_testpypi_upload_does_not_use_the_sunset_master_ref() -> None:
+    # Was `pypa/gh-action-pypi-publish@master` in the TestPyPI job `--add-testpypi` made, while
+    # the PyPI upload it was copied from moved to `@release/v1`.
+    before = """\
+on: push
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    steps:
+      - run: python -m build
+      - uses: pypa/gh-action-pypi-publish@master
+        with:
+          password: ${{ secrets.PYPI_API_TOKEN }}
+"""
+    options = Options(add_testpypi=True)
+    result = rewrite_workflow(before, "release.yml", fixed_lookup("demo"), options)
+    assert result.status is Status.CHANGED, result.skips
+    assert "@master" not in result.text
+    assert result.text.count("uses: pypa/gh-action-pypi-publish@release/v1") == 2
+
+
+@pytest.mark.parametrize("keep_build_in_job", [True, False])
+def test_lines_added_before_a_removed_last_entry_of_a_file_without_final_newline(
+    keep_build_in_job: bool,
+) -> None:
+    # Was refused ("two edits overlap"): removing the workflow's `env:`, the file's last entry,
+    # takes the line break before it (the file has none at its end), where the PyPA action step
+    # (or the publish job) that takes over flit's upload is added.
+    before = """\
+on: push
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    steps:
+      - run: flit publish
+env: {FLIT_USERNAME: __token__, FLIT_PASSWORD: "${{ secrets.PYPI_API_TOKEN }}"}"""
+    options = Options(keep_build_in_job=keep_build_in_job)
+    result = rewrite_workflow(before, "release.yml", fixed_lookup("demo"), options)
+    assert result.status is Status.CHANGED, (result.failure, result.skips)
+    assert "env:" not in result.text and "FLIT" not in result.text
+    assert result.text.endswith("uses: pypa/gh-action-pypi-publish@release/v1")
+
+
+def test_needs_added_to_a_job_whose_permissions_block_ends_it() -> None:
+    # Was skipped ("not valid YAML"): with --gate-pypi-on-testpypi, the `needs:` added at the end
+    # of the job landed between `contents: read` and the `id-token: write` added to the same
+    # `permissions:` block (two insertions at one place: the deeper one must come first).
+    before = """\
+on: push
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/download-artifact@v4
+      - uses: pypa/gh-action-pypi-publish@release/v1
+        with:
+          password: ${{ secrets.PYPI_API_TOKEN }}
+    permissions:
+      contents: read
+"""
+    options = Options(add_testpypi=True, gate_pypi_on_testpypi=True)
+    result = rewrite_workflow(before, "release.yml", fixed_lookup("demo"), options)
+    assert result.status is Status.CHANGED, result.skips
+    assert (
+        "    permissions:\n      contents: read\n      id-token: write  # trusted publishing\n"
+        in (result.text)
+    )
+    assert "    needs: publish-to-testpypi\n" in result.text
