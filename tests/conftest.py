@@ -1,7 +1,7 @@
 """Settings for every test: the hypothesis profiles.
 
 `default` keeps each property-test file of tests/hardening well under a minute in CI;
-`--hypothesis-profile=long` runs them 30 times deeper (about 15 minutes on two cores).
+`--hypothesis-profile=long` runs them 30 times deeper (about 20 minutes on two cores).
 No deadline: an example's time depends on the size of the workflow generated.
 """
 
