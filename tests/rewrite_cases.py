@@ -151,3 +151,30 @@ def text_diff(expected: str, actual: str) -> str:
 def assert_same_text(actual: str, expected: str) -> None:
     if actual != expected:
         raise AssertionError("the text differs:\n" + text_diff(expected, actual))
+
+
+def assert_expectations(case: RewriteCase, result: RewriteResult) -> None:
+    """The expectations of the case's case.toml, checked on the engine's result."""
+    if case.removed_secrets is not None:
+        assert result.removed_secrets == case.removed_secrets
+    if case.publishers is not None:
+        assert {p.workflow for p in result.publishers} <= {WORKFLOW_FILE}
+        found = [
+            {"index": p.index, "project": p.project, "environment": p.environment, "job": p.job}
+            for p in result.publishers
+        ]
+        assert found == list(case.publishers)
+    reasons = [s.reason for s in result.skips]
+    if case.skip_reasons is not None:
+        for expected in case.skip_reasons:
+            assert any(expected in r for r in reasons), (expected, reasons)
+    elif case.status is Status.CHANGED:
+        assert reasons == []
+    if case.notes is not None:
+        messages = [n.message for n in result.notes]
+        if not case.notes:
+            assert messages == []
+        for expected in case.notes:
+            assert any(expected in m for m in messages), (expected, messages)
+    if case.status is Status.CHANGED:
+        assert result.changes
