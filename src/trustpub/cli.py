@@ -18,11 +18,11 @@ from trustpub.exit_codes import (
     EXIT_OK,
     EXIT_USAGE,
 )
-from trustpub.github.client import DEFAULT_TOKEN_ENV
 from trustpub.github.command import secrets_command
-from trustpub.github.lookup import LookupRequest, reviewer_option
+from trustpub.github.defaults import DEFAULT_TOKEN_ENV
 
 if TYPE_CHECKING:
+    from trustpub.github.lookup import GitHubLookup, LookupRequest
     from trustpub.rewrite.result import Options
 
 __all__ = [
@@ -187,6 +187,8 @@ def diff(
     token_env: TokenEnvOpt = DEFAULT_TOKEN_ENV,
 ) -> None:
     """Show the changes and the report; write nothing. Exit 1 if changes are needed."""
+    from trustpub.github.lookup import LookupRequest
+
     options = _options(
         pypi_environment,
         testpypi_environment,
@@ -198,6 +200,17 @@ def diff(
     fleet = FleetArgs(repos_file, jobs, state, resume, only_failed, quiet)
     on_github = LookupRequest(token_env, base_url)
     _run("diff", paths, options, project, github, fmt.value, color.value, fleet, on_github)
+
+
+def _reviewer_option(values: list[str] | None) -> list[str]:
+    """Typer callback for --pypi-reviewer: each value is USER or ORG/TEAM."""
+    from trustpub.github.environments import invalid_reviewer
+
+    for value in values or []:
+        problem = invalid_reviewer(value)
+        if problem:
+            raise typer.BadParameter(problem)
+    return list(values or [])
 
 
 @app.command()
@@ -231,13 +244,15 @@ def apply(
         list[str] | None,
         typer.Option(
             "--pypi-reviewer",
-            callback=reviewer_option,
+            callback=_reviewer_option,
             help="USER or ORG/TEAM to require as reviewer of the PyPI environment (repeatable; "
             "with --create-environments).",
         ),
     ] = None,
 ) -> None:
     """Rewrite the workflows in place (atomically, only files that change)."""
+    from trustpub.github.lookup import LookupRequest
+
     options = _options(
         pypi_environment,
         testpypi_environment,
@@ -300,10 +315,13 @@ def _run(
 ) -> None:
     from trustpub.fleet.commands import Request, run_command
     from trustpub.fleet.runner import RepositoryJob
-    from trustpub.github.lookup import GitHubLookup
 
     job = RepositoryJob(command, options, project, github)
-    look_up = GitHubLookup(on_github) if on_github is not None else None
+    look_up: GitHubLookup | None = None
+    if on_github is not None:  # diff and apply: `check` never loads the GitHub layer
+        from trustpub.github.lookup import GitHubLookup
+
+        look_up = GitHubLookup(on_github)
     request = Request(command, tuple(paths or ()), job, fmt, color, *fleet, look_up=look_up)
     try:
         code = run_command(request)

@@ -7,7 +7,6 @@ Pure: every file is read through a `FileReader`, so the engine never touches the
 from __future__ import annotations
 
 import ast
-import configparser
 import posixpath
 import re
 import sys
@@ -24,6 +23,8 @@ else:
     import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
 if TYPE_CHECKING:
+    import configparser
+
     import libcst as cst
 
 __all__ = [
@@ -165,6 +166,8 @@ def _pyproject_name(text: str, path: str) -> _Result | str:
 
 
 def _setup_cfg_name(text: str, path: str) -> _Result | str:
+    import configparser  # only for a setup.cfg: most projects name themselves in pyproject.toml
+
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read_string(text, source=path)
@@ -185,6 +188,8 @@ def _setup_cfg_name(text: str, path: str) -> _Result | str:
 
 
 def _ini_error(exc: configparser.Error) -> tuple[int | None, str]:
+    import configparser
+
     line: int | None = getattr(exc, "lineno", None)
     if isinstance(exc, configparser.MissingSectionHeaderError):
         return line, "text before the first [section] header"

@@ -14,8 +14,8 @@ from fake_github import FakeClockRetry, FakeGitHub
 from trustpub.bot.discovery import Selection
 from trustpub.bot.display import Summary
 from trustpub.bot.execute import Consoles, RunConfig, execute
-from trustpub.bot.limits import Timer
 from trustpub.bot.outcomes import BotResult
+from trustpub.bot.timer import Timer
 from trustpub.bot.upsert import DEFAULT_BRANCH, BotSettings
 
 # A token that looks real, so that a leak of it anywhere is easy to search for.

@@ -286,9 +286,9 @@ def test_missing_token_and_bad_arguments_are_usage_errors(
 def test_an_unexpected_error_fails_that_repository_only(
     acme: FakeGitHub, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from trustpub.github import command
+    from trustpub.github import secrets_report
 
-    real = command.migrate_repository
+    real = secrets_report.migrate_repository
 
     def broken(name: str, *args: Any, **kwargs: Any) -> Any:
         if name == "acme/broken":
@@ -296,7 +296,7 @@ def test_an_unexpected_error_fails_that_repository_only(
         return real(name, *args, **kwargs)
 
     add_package(acme, "acme/broken", {"release.yml": PUBLISH})
-    monkeypatch.setattr(command, "migrate_repository", broken)
+    monkeypatch.setattr(secrets_report, "migrate_repository", broken)
     run = secrets(acme, "acme/broken", "acme/pkg")
     assert run.code == 3
     assert run.lines[0] == (

@@ -24,7 +24,6 @@ from trustpub.report.facts import (
 )
 from trustpub.repository import RepositoryResult
 
-DEFAULT_TITLE = "ci: publish to PyPI with trusted publishing"
 MAX_BODY = 60_000  # GitHub refuses bodies over 65,536 characters
 PLACEHOLDERS = (
     "repository",

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
 
 from trustpub.bot import options as o
-from trustpub.bot.body import DEFAULT_TEMPLATE, template_placeholders_unknown
-from trustpub.bot.discovery import DiscoveryError, Selection, parse_shard, repos_file_names
-from trustpub.bot.execute import Consoles, RunConfig, execute
-from trustpub.bot.limits import Timer
-from trustpub.bot.upsert import BotSettings
+from trustpub.bot.timer import Timer
 from trustpub.exit_codes import EXIT_USAGE
-from trustpub.github.client import GitHubAccessError, settings_from_environment
-from trustpub.rewrite.result import Options
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from rich.console import Console
+
+    from trustpub.bot.discovery import Selection
+    from trustpub.bot.execute import Consoles
 
 # How the bot waits (pacing, rate limits); tests replace it with the fake server's clock.
 TIMER = Timer()
@@ -65,6 +66,13 @@ def bot_command(
     base_url: o.BaseUrl = o.DEFAULT_BASE_URL,
 ) -> None:
     """Open (or update) one pull request per repository that still publishes with a token."""
+    # The bot's machinery loads only when it runs, not for `--help` or the other commands.
+    from trustpub.bot.discovery import DiscoveryError, Selection, parse_shard, repos_file_names
+    from trustpub.bot.execute import RunConfig, execute
+    from trustpub.bot.upsert import BotSettings
+    from trustpub.github.client import GitHubAccessError, settings_from_environment
+    from trustpub.rewrite.result import Options
+
     err = _console(color.value, stderr=True)
     try:
         names = list(repo or [])
@@ -135,6 +143,8 @@ def bot_command(
 
 def _consoles(out: Console, err: Console, fmt: o.BotFormat, quiet: bool) -> Consoles:
     """The progress bar goes to a terminal: stdout for text, else stderr; never into a pipe."""
+    from trustpub.bot.execute import Consoles
+
     progress = None
     if not quiet and out.is_terminal and fmt is o.BotFormat.text:
         progress = out
@@ -146,6 +156,8 @@ def _consoles(out: Console, err: Console, fmt: o.BotFormat, quiet: bool) -> Cons
 def _check(
     selection: Selection, state: Path | None, resume: bool, only_failed: bool, listed: bool
 ) -> None:
+    from trustpub.bot.discovery import DiscoveryError
+
     if not (selection.org or selection.user or selection.repos or listed):
         raise DiscoveryError("say which repositories: --org, --user, --repo or --repos-file")
     if selection.org and selection.user:
@@ -159,6 +171,9 @@ def _check(
 
 
 def _template(path: Path | None, err: Console) -> str:
+    from trustpub.bot.body import DEFAULT_TEMPLATE, template_placeholders_unknown
+    from trustpub.bot.discovery import DiscoveryError
+
     if path is None:
         return DEFAULT_TEMPLATE
     try:
@@ -175,6 +190,8 @@ def _template(path: Path | None, err: Console) -> str:
 
 
 def _console(color: str, stderr: bool = False) -> Console:
+    from rich.console import Console
+
     force = {"always": True, "never": False}.get(color)
     return Console(
         stderr=stderr,

@@ -17,10 +17,11 @@ from rich.console import Console
 
 from trustpub.bot.discovery import Discovered, DiscoveryError, Selection, discover
 from trustpub.bot.display import Summary, TextDisplay, append_summary_markdown, write_json
-from trustpub.bot.limits import RESERVE_PER_WORKER, Budget, Timer, WriteGate
+from trustpub.bot.limits import RESERVE_PER_WORKER, Budget, WriteGate
 from trustpub.bot.outcomes import BotOutcome, BotResult
 from trustpub.bot.run import Runner, RunOutcome
 from trustpub.bot.state import StateError, StateFile, choose, state_command
+from trustpub.bot.timer import Timer
 from trustpub.bot.upsert import BotSettings, PullCount, Upsert
 from trustpub.exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from trustpub.github.client import GitHubAccessError

@@ -7,12 +7,12 @@ virtual clock instead of sleeping.
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
+
+from trustpub.bot.timer import Timer
 
 if TYPE_CHECKING:
     from github import Github
@@ -22,22 +22,6 @@ SERVER_WAIT = 2.0
 ATTEMPTS = 4  # per repository, for transient failures (server errors, rate limits)
 RESERVE_PER_WORKER = 40  # requests a repository may need: below this, wait for the reset or stop
 CHECK_EVERY = 20  # repositories between two (free) GET /rate_limit checks
-
-
-@dataclass(frozen=True)
-class Timer:
-    """Where time comes from and how to wait: real by default, the fake's clock in tests."""
-
-    now: Callable[[], float] = time.time
-    sleep: Callable[[float], None] = time.sleep
-    # Set when the run stops (Ctrl-C, budget): real waits end at once instead of running out.
-    interrupt: threading.Event = field(default_factory=threading.Event, compare=False)
-
-    def wait(self, seconds: float) -> None:
-        if self.sleep is time.sleep:
-            self.interrupt.wait(seconds)
-        else:
-            self.sleep(seconds)
 
 
 class BudgetExhausted(Exception):

@@ -8,9 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
-from trustpub.bot.body import DEFAULT_TITLE
-from trustpub.bot.upsert import DEFAULT_BRANCH
-from trustpub.github.client import DEFAULT_BASE_URL, DEFAULT_TOKEN_ENV
+from trustpub.bot.defaults import DEFAULT_BRANCH, DEFAULT_TITLE
+from trustpub.github.defaults import DEFAULT_BASE_URL, DEFAULT_TOKEN_ENV
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_BRANCH", "DEFAULT_TITLE", "DEFAULT_TOKEN_ENV"]
 

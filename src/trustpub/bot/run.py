@@ -20,11 +20,11 @@ from trustpub.bot.limits import (
     Budget,
     BudgetExhausted,
     Pause,
-    Timer,
     primary_reset,
     transient,
 )
 from trustpub.bot.outcomes import BotOutcome, BotResult
+from trustpub.bot.timer import Timer
 from trustpub.github.client import GitHubAccessError, redact
 from trustpub.github.commits import RefusedWrite
 from trustpub.github.errors import RateLimitExhausted

@@ -14,7 +14,8 @@ import threading
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from trustpub.bot.body import DEFAULT_TEMPLATE, DEFAULT_TITLE, fingerprint, render_body
+from trustpub.bot.body import DEFAULT_TEMPLATE, fingerprint, render_body
+from trustpub.bot.defaults import DEFAULT_BRANCH, DEFAULT_TITLE
 from trustpub.bot.discovery import Candidate
 from trustpub.bot.limits import StaleRead, WriteGate
 from trustpub.bot.outcomes import (
@@ -43,8 +44,6 @@ from trustpub.rewrite.result import Options
 
 if TYPE_CHECKING:
     from github import Github
-
-DEFAULT_BRANCH = "trustpub/trusted-publishing"
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ from trustpub.exit_codes import EXIT_OK, EXIT_USAGE
 from trustpub.fleet.runner import RepositoryJob, RepositoryPool, RepositoryReport, default_jobs
 from trustpub.fleet.sources import RepoListError, Target, is_fleet, read_repos_file, targets
 from trustpub.fleet.state import StateError, StateFile, last_outcomes, select
-from trustpub.fleet.tally import Tally, detail
 from trustpub.repository import RepositoryResult
 
 
@@ -104,6 +103,7 @@ def _run_batch(request: Request, found: list[Target]) -> int:
 def _run_fleet(request: Request, found: list[Target]) -> int:
     from trustpub.fleet.display import ProgressBar  # rich.progress: fleets only
     from trustpub.fleet.formats import OUTPUTS
+    from trustpub.fleet.tally import Tally
 
     tally = Tally(request.command)
     if request.state is not None and (request.resume or request.only_failed):
@@ -158,6 +158,8 @@ def _recorder(
 ) -> Callable[[RepositoryReport], None]:
     if state is None:
         return lambda report: None
+    from trustpub.fleet.tally import detail
+
     state_file = stack.enter_context(StateFile(state, command))
     return lambda report: state_file.record(
         str(report.root), report.result.outcome.value, detail(report) or None

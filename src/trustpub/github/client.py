@@ -10,14 +10,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
+from trustpub.github.defaults import DEFAULT_BASE_URL, DEFAULT_TOKEN_ENV, FALLBACK_TOKEN_ENV
+
 if TYPE_CHECKING:
     from urllib3.response import BaseHTTPResponse
 
     from github import Github, GithubRetry
 
-DEFAULT_BASE_URL = "https://api.github.com"
-DEFAULT_TOKEN_ENV = "GITHUB_TOKEN"
-FALLBACK_TOKEN_ENV = "GH_TOKEN"
 # GitHub's REST guidance: at least 1 s between writes; wait 60 s on a secondary limit.
 DEFAULT_WRITE_INTERVAL = 1.0
 DEFAULT_SECONDARY_WAIT = 60.0

@@ -13,17 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-import typer
-
 from trustpub.github.client import (
-    DEFAULT_BASE_URL,
-    DEFAULT_TOKEN_ENV,
-    FALLBACK_TOKEN_ENV,
     GitHubAccessError,
     GitHubSettings,
     MissingToken,
     settings_from_environment,
 )
+from trustpub.github.defaults import DEFAULT_BASE_URL, DEFAULT_TOKEN_ENV, FALLBACK_TOKEN_ENV
 from trustpub.github.errors import RateLimitExhausted, TokenRejected, explained
 from trustpub.github.secrets import existing_secrets
 from trustpub.repository import GitHubCheck, Outcome, RepositoryResult
@@ -173,14 +169,3 @@ class GitHubLookup:
         if self._client is not None:
             self._client.close()
             self._client = None
-
-
-def reviewer_option(values: list[str] | None) -> list[str]:
-    """Typer callback for --pypi-reviewer: each value is USER or ORG/TEAM."""
-    from trustpub.github.environments import invalid_reviewer
-
-    for value in values or []:
-        problem = invalid_reviewer(value)
-        if problem:
-            raise typer.BadParameter(problem)
-    return list(values or [])

@@ -16,7 +16,6 @@ from typing import Any
 
 from trustpub.rewrite.commands import Span, UploadCommand
 from trustpub.rewrite.indexes import TESTPYPI_UPLOAD_URL, IndexKind, IndexTarget
-from trustpub.rewrite.rules.upload_options import read_upload
 from trustpub.rewrite.rules.upload_steps import working_directory
 from trustpub.rewrite.workflow import Job, Step, Workflow
 
@@ -111,6 +110,9 @@ def plan_handover(
     name: str,
 ) -> Handover | str:
     """The handover for one upload command (`name` in messages), or why it cannot be made."""
+    # The tools' option tables load only when an upload is handed over (most workflows: none).
+    from trustpub.rewrite.rules.upload_options import read_upload
+
     reading = read_upload(command, name)
     if isinstance(reading, str):
         return reading

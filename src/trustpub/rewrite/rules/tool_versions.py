@@ -9,11 +9,14 @@ gets a note saying the minimum.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from trustpub.rewrite.tools import TOOLS
+
+if TYPE_CHECKING:
+    from packaging.specifiers import SpecifierSet
 
 
 def minimum(tool: str) -> Version | None:
@@ -81,6 +84,9 @@ def unknown_version_note(tool: str) -> str | None:
 
 def _specifier(text: str) -> SpecifierSet | None:
     """A specifier set for `==5.0.0`, `>=5,<6`, or a bare version (`5.0.0`, `v0.14.0`)."""
+    # Loaded only for a pinned upload tool: most workflows have none, and it costs start-up.
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
     bare = text.removeprefix("v").removeprefix("V")
     try:
         Version(bare)
