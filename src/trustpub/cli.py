@@ -160,7 +160,8 @@ def check(
     quiet: QuietOpt = False,
 ) -> None:
     """Report token publishing that remains; exit 1 if any does (a CI or pre-commit gate)."""
-    options = _options("pypi", "testpypi", False, False, False, base_url)
+    # check writes nothing: it plans the migration but does not re-read the text it would write.
+    options = _options("pypi", "testpypi", False, False, False, base_url, verify=False)
     fleet = FleetArgs(repos_file, jobs, state, resume, only_failed, quiet)
     _run("check", paths, options, project, github, fmt.value, color.value, fleet)
 
@@ -288,6 +289,7 @@ def _options(
     add_testpypi: bool,
     gate_pypi_on_testpypi: bool,
     base_url: str | None,
+    verify: bool = True,
 ) -> Options:
     # The engine and the reports load only when a command runs, not for --help or --version.
     from trustpub.rewrite.result import Options
@@ -299,6 +301,7 @@ def _options(
         add_testpypi=add_testpypi,
         gate_pypi_on_testpypi=gate_pypi_on_testpypi,
         github_enterprise=bool(base_url) and "api.github.com" not in (base_url or ""),
+        verify=verify,
     )
 
 

@@ -10,7 +10,7 @@ import bisect
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -18,6 +18,8 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.parser import Parser as PurePythonParser
+from ruamel.yaml.resolver import VersionedResolver
 
 BOM = "\ufeff"
 MAX_EXPANDED_NODES = 1_000_000
@@ -36,31 +38,55 @@ class WorkflowSyntaxError(Exception):
 
 
 _LOADERS = threading.local()  # one loader per thread: building one costs as much as a small parse
+_YAML_VERSION = (1, 2)
+
+
+class _CResolver(VersionedResolver):
+    """The resolver for the C parser, which reads every document as YAML 1.2.
+
+    ruamel.yaml's C loader ignores `%YAML` directives, so the version is always its default; the
+    base class works that out again for every scalar, through two caught exceptions, which costs
+    more than half of the parse. The tags resolved are the same.
+    """
+
+    @property
+    def processing_version(self) -> Any:
+        return _YAML_VERSION
+
+    @property
+    def versioned_resolver(self) -> Any:
+        resolvers = self._version_implicit_resolver.get(_YAML_VERSION)
+        return resolvers if resolvers is not None else super().versioned_resolver
 
 
 def _yaml() -> YAML:
     loader: YAML | None = getattr(_LOADERS, "yaml", None)
     if loader is None:
-        try:
-            loader = YAML(typ="safe", pure=False)
-        except Exception:  # pragma: no cover - only without the C extension
-            loader = YAML(typ="safe", pure=True)
+        loader = YAML(typ="safe", pure=False)  # the C parser where ruamel.yaml.clib is installed
+        if loader.Parser is not PurePythonParser:
+            loader.Resolver = _CResolver
         _LOADERS.yaml = loader
     return loader
 
 
-def load_data(text: str) -> Any:
-    """Plain data for the text, the way the engine and its verifier read it."""
-    return _parse(text)[1]
+def load_data(text: str, *, rewritten: bool = False) -> Any:
+    """Plain data for the text, the way the engine and its verifier read it.
+
+    `rewritten`: the text is the engine's edit of a document `Document.parse` accepted. Its keys
+    and aliases are those of that document (edits never add either), so the walk that refuses
+    complex keys and alias bombs is not repeated.
+    """
+    return _parse(text, checked=rewritten)[1]
 
 
-def _parse(text: str) -> tuple[Node | None, Any]:
+def _parse(text: str, checked: bool = False) -> tuple[Node | None, Any]:
     yaml = _yaml()
     try:
         node = yaml.compose(text)
         if node is None:
             return None, None
-        _check_expansion(node)
+        if not checked:
+            _check_expansion(node)
         data = yaml.constructor.construct_document(node)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -99,9 +125,36 @@ def _check_flow_depth(text: str) -> None:
 
 
 def _check_expansion(root: Node) -> None:
-    """Refuse documents whose aliases expand to a huge tree (billion laughs) before any walk.
+    """Refuse documents whose aliases expand to a huge tree (billion laughs), or that use a list
+    or mapping as a key, before any other walk."""
+    if not _small_without_aliases(root):
+        _check_expanded_sizes(root)
 
-    The size of a node counts every alias reference in full, computed once per node."""
+
+def _small_without_aliases(root: Node) -> bool:
+    """Check the keys; True when no node is referenced twice and the nodes are few enough.
+
+    The common case, in one cheap pass; otherwise `_check_expanded_sizes` says where it is too big.
+    """
+    seen: set[int] = set()
+    stack: list[Node] = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return False
+        seen.add(id(node))
+        if isinstance(node, MappingNode):
+            _check_keys(node)
+            for key, value in node.value:
+                stack.append(key)
+                stack.append(value)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+    return len(seen) <= MAX_EXPANDED_NODES
+
+
+def _check_expanded_sizes(root: Node) -> None:
+    """The size of a node counts every alias reference in full, computed once per node."""
     sizes: dict[int, int] = {}
     stack: list[tuple[Node, bool]] = [(root, False)]
     while stack:
@@ -160,6 +213,8 @@ class Document:
     root: Node | None
     data: Any
     _line_starts: list[int] = field(default_factory=list, repr=False)
+    # What rules work out from this (never changing) document, so that each is worked out once.
+    derived: dict[Hashable, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def parse(cls, source: str) -> Document:

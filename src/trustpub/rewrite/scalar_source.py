@@ -10,7 +10,6 @@ then checked by re-reading the edited text, so a mapping that is wrong refuses i
 
 from __future__ import annotations
 
-import copy
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -149,17 +148,27 @@ def apply_changes(
     if final_newline and not text.endswith("\n"):
         text += doc.newline
     try:
-        data = load_data(text)
+        data = load_data(text, rewritten=True)
     except WorkflowSyntaxError as error:
         raise UnmappableScalar(f"the edited script would not be valid YAML ({error})") from None
     value = _at(data, source.path)
     if not isinstance(value, str):
         raise UnmappableScalar("the edited script would not read back as text")
-    expected = copy.deepcopy(doc.data)
-    _at(expected, source.path[:-1])[source.path[-1]] = value
-    if first_difference(expected, data) is not None:
+    if first_difference(_replaced(doc.data, source.path, value), data) is not None:
         raise UnmappableScalar("the edit would change more than the script")
     return value
+
+
+def _replaced(data: Any, path: Path, value: str) -> Any:
+    """`data` with the value at `path` replaced; only the containers on the path are copied."""
+    if not path:
+        return value
+    head, rest = path[0], path[1:]
+    if isinstance(data, dict):
+        return {**data, head: _replaced(data[head], rest, value)}
+    items = list(data)
+    items[int(head)] = _replaced(data[int(head)], rest, value)
+    return items
 
 
 def _at(data: Any, path: Path) -> Any:

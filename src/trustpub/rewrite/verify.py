@@ -11,7 +11,7 @@ from trustpub.rewrite.edits import UnsupportedEdit
 def verify(text: str, expected: Any) -> None:
     """Raise UnsupportedEdit unless `text` parses to `expected` (key order included)."""
     try:
-        actual = load_data(text)
+        actual = load_data(text, rewritten=True)
     except WorkflowSyntaxError as error:
         raise UnsupportedEdit(f"the result is not valid YAML: {error}") from None
     difference = first_difference(expected, actual)

@@ -96,6 +96,32 @@ class ScriptEdits:
 def _changes(
     doc: Document, path: Path, edits: ScalarEdits, text_follows: bool = False
 ) -> tuple[list[TextChange], str]:
+    """The text changes for `edits`, worked out once per document: each is checked by parsing the
+    edited document, and a plan checks the same edits for each way it may migrate, then makes them.
+    """
+    key = (
+        "script edits",
+        path,
+        edits.value,
+        frozenset(edits.deletions),
+        frozenset(edits.replacements.items()),
+        text_follows,
+    )
+    if key not in doc.derived:
+        try:
+            doc.derived[key] = _work_out_changes(doc, path, edits, text_follows)
+        except UnmappableScalar as error:
+            doc.derived[key] = error
+    found = doc.derived[key]
+    if isinstance(found, UnmappableScalar):
+        raise UnmappableScalar(str(found))
+    changes, value = found
+    return list(changes), value
+
+
+def _work_out_changes(
+    doc: Document, path: Path, edits: ScalarEdits, text_follows: bool
+) -> tuple[list[TextChange], str]:
     source = scalar_source(doc, path)
     if source.value != edits.value:
         raise UnmappableScalar("the script changed under trustpub")
