@@ -39,7 +39,10 @@ def rewrite(text: str, case: WorkflowCase) -> RewriteResult:
 
 
 def job_texts(text: str) -> dict[str, str]:
-    """Each job's lines, from its key to the next job's key (or the end of `jobs:`)."""
+    """Each job's lines, from its key to the next job's key (or the end of `jobs:`).
+
+    Blank lines and top-level comments after a job are not its own: the last job's reach the next
+    top-level key (whose comments go with it when it is removed), or the end of the file."""
     root = YAML(typ="safe", pure=False).compose(text)
     assert isinstance(root, MappingNode)
     lines = text.split("\n")
@@ -48,10 +51,17 @@ def job_texts(text: str) -> dict[str, str]:
         if key.value == "jobs" and isinstance(value, MappingNode):
             starts = [k.start_mark.line for k, _ in value.value] + [top[number + 1]]
             return {
-                k.value: "\n".join(lines[starts[i] : starts[i + 1]])
+                k.value: "\n".join(_without_trailing_top_level(lines[starts[i] : starts[i + 1]]))
                 for i, (k, _) in enumerate(value.value)
             }
     return {}
+
+
+def _without_trailing_top_level(lines: list[str]) -> list[str]:
+    end = len(lines)
+    while end and (not lines[end - 1].strip() or lines[end - 1].startswith("#")):
+        end -= 1
+    return lines[:end]
 
 
 def secrets_of(text: str) -> set[str]:

@@ -71,9 +71,10 @@ def bot_command(
     from trustpub.bot.execute import RunConfig, execute
     from trustpub.bot.upsert import BotSettings
     from trustpub.github.client import GitHubAccessError, settings_from_environment
+    from trustpub.report.output import make_console
     from trustpub.rewrite.result import Options
 
-    err = _console(color.value, stderr=True)
+    err = make_console(color.value, stderr=True)
     try:
         names = list(repo or [])
         if repos_file is not None:
@@ -132,7 +133,7 @@ def bot_command(
         only_failed=only_failed,
         quiet=quiet,
     )
-    out = _console(color.value)
+    out = make_console(color.value)
     gh = github.connect()
     try:
         code, _ = execute(gh, selection, settings, config, _consoles(out, err, fmt, quiet), TIMER)
@@ -187,17 +188,3 @@ def _template(path: Path | None, err: Console) -> str:
             + ", ".join(f"${name}" for name in unknown)
         )
     return template
-
-
-def _console(color: str, stderr: bool = False) -> Console:
-    from rich.console import Console
-
-    force = {"always": True, "never": False}.get(color)
-    return Console(
-        stderr=stderr,
-        force_terminal=force,
-        no_color=color == "never",
-        highlight=False,
-        markup=False,  # reports print file text: `[project]` must not be read as a style
-        soft_wrap=True,
-    )

@@ -21,6 +21,7 @@ from trustpub.bot.outcomes import ORDER, BotOutcome, BotResult
 from trustpub.bot.run import RunOutcome
 from trustpub.exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
 from trustpub.report.data import repository_json
+from trustpub.report.output import ConsoleOutput
 from trustpub.report.text import print_diff, print_report
 
 SCHEMA = "https://github.com/trustpub/trustpub/schema/bot"
@@ -126,8 +127,9 @@ class TextDisplay:
         for note in result.notes:
             self.console.print(Text(f"  note: {note}", style="yellow"))
         if result.dry_run and result.result is not None:
-            print_diff(self.console, result.result)
-            print_report(self.console, result.result, result.repository, pitfalls=False)
+            out = ConsoleOutput(self.console)
+            print_diff(out, result.result)
+            print_report(out, result.result, result.repository, pitfalls=False)
             self.console.print()
 
     def finish(self, summary: Summary) -> None:

@@ -10,15 +10,14 @@ from __future__ import annotations
 import json
 import sys
 
-from rich.console import Console
-
 from trustpub.exit_codes import EXIT_CHANGES_NEEDED, EXIT_FAILED, EXIT_OK
 from trustpub.fleet.runner import RepositoryReport
+from trustpub.report.output import Output
 from trustpub.report.text import print_diff, print_report
 from trustpub.repository import Outcome
 
 
-def emit(console: Console, reports: list[RepositoryReport], command: str, fmt: str) -> None:
+def emit(out: Output, reports: list[RepositoryReport], command: str, fmt: str) -> None:
     # Each format's renderer is imported only when it is asked for: start-up counts here.
     if fmt == "json":
         from trustpub.report.data import report_document
@@ -35,12 +34,12 @@ def emit(console: Console, reports: list[RepositoryReport], command: str, fmt: s
         sys.stdout.write(json.dumps(sarif_document([r.result for r in reports]), indent=2) + "\n")
     else:
         if command == "check":
-            _print_findings(console, reports)
+            _print_findings(out, reports)
         for report in reports:
             if command != "check":
-                print_diff(console, report.result)
-            print_report(console, report.result, report.github)
-        _summary(console, reports)
+                print_diff(out, report.result)
+            print_report(out, report.result, report.github)
+        _summary(out, reports)
 
 
 def exit_code(reports: list[RepositoryReport], command: str) -> int:
@@ -53,21 +52,21 @@ def exit_code(reports: list[RepositoryReport], command: str) -> int:
     return EXIT_CHANGES_NEEDED if needs_changes else EXIT_OK
 
 
-def _summary(console: Console, reports: list[RepositoryReport]) -> None:
+def _summary(out: Output, reports: list[RepositoryReport]) -> None:
     counts: dict[str, int] = {}
     for report in reports:
         outcome = report.result.outcome.value
         counts[outcome] = counts.get(outcome, 0) + 1
     parts = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items()))
     noun = "repository" if len(reports) == 1 else "repositories"
-    console.print(f"\ntrustpub: {len(reports)} {noun}: {parts or 'nothing found'}", style="bold")
+    out.line(f"\ntrustpub: {len(reports)} {noun}: {parts or 'nothing found'}", "bold")
 
 
-def _print_findings(console: Console, reports: list[RepositoryReport]) -> None:
+def _print_findings(out: Output, reports: list[RepositoryReport]) -> None:
     for report in reports:
         for file in report.result.changed_files:
             for change in file.changes:
-                console.print(
+                out.line(
                     f"{file.path}:{change.line}: job {change.job}: "
                     f"token publishing: {change.description}"
                 )

@@ -11,14 +11,17 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
-
-from rich.console import Console
+from typing import TYPE_CHECKING
 
 from trustpub.exit_codes import EXIT_OK, EXIT_USAGE
 from trustpub.fleet.runner import RepositoryJob, RepositoryPool, RepositoryReport, default_jobs
 from trustpub.fleet.sources import RepoListError, Target, is_fleet, read_repos_file, targets
 from trustpub.fleet.state import StateError, StateFile, last_outcomes, select
+from trustpub.report.output import make_console, report_output
 from trustpub.repository import RepositoryResult
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 @dataclass(frozen=True)
@@ -59,18 +62,6 @@ def run_command(request: Request) -> int:
         return EXIT_USAGE
 
 
-def console(color: str, stderr: bool = False) -> Console:
-    force = {"always": True, "never": False}.get(color)
-    return Console(
-        stderr=stderr,
-        force_terminal=force,
-        no_color=color == "never",
-        highlight=False,
-        markup=False,  # reports print file text: `[project]` must not be read as a style
-        soft_wrap=True,
-    )
-
-
 def _targets(request: Request) -> list[Target]:
     if not request.paths and request.repos_file is None:
         raise UsageError("give at least one PATH, or --repos-file FILE")
@@ -96,7 +87,7 @@ def _run_batch(request: Request, found: list[Target]) -> int:
 
     with RepositoryPool(request.job, _jobs(request, len(found))) as pool:
         reports = list(_looked_up(request, pool.run(found)))
-    batch.emit(console(request.color), reports, request.command, request.fmt)
+    batch.emit(report_output(request.color), reports, request.command, request.fmt)
     return batch.exit_code(reports, request.command)
 
 
@@ -112,8 +103,8 @@ def _run_fleet(request: Request, found: list[Target]) -> int:
     if not found and not tally.not_run:
         sys.stderr.write("trustpub: no repositories found\n")
         return EXIT_OK
-    out = console(request.color)
-    progress_console = _progress_console(request, out, console(request.color, stderr=True))
+    out = make_console(request.color)
+    progress_console = _progress_console(request, out, make_console(request.color, stderr=True))
     output = OUTPUTS[request.fmt](
         request.command, out, request.quiet, progress_shown=progress_console is not None
     )

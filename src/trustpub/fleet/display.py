@@ -17,6 +17,7 @@ from rich.text import Text
 
 from trustpub.fleet.runner import RepositoryReport
 from trustpub.fleet.tally import Row, Tally
+from trustpub.report.output import ConsoleOutput
 from trustpub.report.text import print_diff, print_pitfalls, print_report
 from trustpub.repository import RepositoryResult
 
@@ -96,8 +97,8 @@ class TextOutput(FleetOutput):
         if self.command == "check":
             _print_findings(self.console, result)
         else:
-            print_diff(self.console, result)
-        print_report(self.console, result, report.github, pitfalls=False)
+            print_diff(ConsoleOutput(self.console), result)
+        print_report(ConsoleOutput(self.console), result, report.github, pitfalls=False)
         self.console.print()
 
     def finish(self, tally: Tally, state: Path | None) -> None:
@@ -111,7 +112,7 @@ class TextOutput(FleetOutput):
             console.print(
                 Text("\nRegister the trusted publishers listed above first.", style="bold")
             )
-            print_pitfalls(console)
+            print_pitfalls(ConsoleOutput(console))
         noun = "repository" if tally.total == 1 else "repositories"
         console.print(
             Text(

@@ -10,15 +10,16 @@ import bisect
 import re
 import threading
 from collections import Counter
-from collections.abc import Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.main import CParser  # type: ignore[attr-defined]  # None without the C parser
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from ruamel.yaml.parser import Parser as PurePythonParser
 from ruamel.yaml.resolver import VersionedResolver
 
 BOM = "\ufeff"
@@ -37,17 +38,19 @@ class WorkflowSyntaxError(Exception):
         self.message = message
 
 
-_LOADERS = threading.local()  # one loader per thread: building one costs as much as a small parse
 _YAML_VERSION = (1, 2)
 
 
 class _CResolver(VersionedResolver):
     """The resolver for the C parser, which reads every document as YAML 1.2.
 
-    ruamel.yaml's C loader ignores `%YAML` directives, so the version is always its default; the
-    base class works that out again for every scalar, through two caught exceptions, which costs
-    more than half of the parse. The tags resolved are the same.
+    ruamel.yaml's C loader ignores `%YAML` directives, so the version is always its default. The
+    base class works that out again for every scalar, through two caught exceptions, and builds
+    its table of implicit tags anew for every document: together more than half of a parse. The
+    tags resolved are the same; the table is built once.
     """
+
+    _table: dict[Any, list[Any]] | None = None  # first character -> [(tag, regexp)]; never changed
 
     @property
     def processing_version(self) -> Any:
@@ -55,18 +58,43 @@ class _CResolver(VersionedResolver):
 
     @property
     def versioned_resolver(self) -> Any:
-        resolvers = self._version_implicit_resolver.get(_YAML_VERSION)
-        return resolvers if resolvers is not None else super().versioned_resolver
+        if _CResolver._table is None:
+            _CResolver._table = super().versioned_resolver
+        return _CResolver._table
 
 
-def _yaml() -> YAML:
-    loader: YAML | None = getattr(_LOADERS, "yaml", None)
-    if loader is None:
-        loader = YAML(typ="safe", pure=False)  # the C parser where ruamel.yaml.clib is installed
-        if loader.Parser is not PurePythonParser:
-            loader.Resolver = _CResolver
-        _LOADERS.yaml = loader
-    return loader
+if CParser is not None:  # ruamel.yaml.clib is installed (a dependency on CPython)
+
+    class _CLoader(CParser, SafeConstructor, _CResolver):  # type: ignore[misc]
+        """The C parser, the safe constructor and the resolver in one object, built once per text.
+
+        What `YAML(typ="safe")` assembles for every document (ruamel defines that class anew each
+        time), with duplicate keys refused as it does.
+        """
+
+        def __init__(self, text: str) -> None:
+            CParser.__init__(self, text)
+            self._parser = self._composer = self
+            SafeConstructor.__init__(self, loader=self)
+            self.allow_duplicate_keys = False
+            _CResolver.__init__(self, loadumper=self)
+
+
+_PURE = threading.local()  # without ruamel.yaml.clib: one pure-Python loader per thread
+
+
+def _compose_and_construct(text: str) -> tuple[Node | None, Callable[[Node], Any]]:
+    """The node tree of the text, and how to construct its data."""
+    if CParser is None:  # pragma: no cover - exercised by a test in a subprocess
+        yaml: YAML | None = getattr(_PURE, "yaml", None)
+        if yaml is None:
+            yaml = _PURE.yaml = YAML(typ="safe", pure=True)
+        return yaml.compose(text), yaml.constructor.construct_document
+    loader = _CLoader(text)
+    try:
+        return loader.get_single_node(), loader.construct_document
+    finally:
+        loader.dispose()
 
 
 def load_data(text: str, *, rewritten: bool = False) -> Any:
@@ -80,14 +108,13 @@ def load_data(text: str, *, rewritten: bool = False) -> Any:
 
 
 def _parse(text: str, checked: bool = False) -> tuple[Node | None, Any]:
-    yaml = _yaml()
     try:
-        node = yaml.compose(text)
+        node, construct = _compose_and_construct(text)
         if node is None:
             return None, None
         if not checked:
             _check_expansion(node)
-        data = yaml.constructor.construct_document(node)
+        data = construct(node)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1

@@ -1,0 +1,76 @@
+"""Where the human report goes: rich on a terminal (colours), plain lines into a pipe or a file.
+
+Loading rich costs a seventh of `trustpub check`'s start-up, and a report that is not shown on a
+terminal needs none of it: rich would print the same characters, without styles.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING, Protocol, TextIO
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+# Variables that make rich treat any stream as a terminal (it then prints styles).
+_FORCING_VARIABLES = ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")
+
+
+class Output(Protocol):
+    """One line of the report at a time, with a rich style name that may be ignored."""
+
+    def line(self, text: str = "", style: str = "") -> None: ...
+
+
+class PlainOutput:
+    """Lines written as they are, without styles."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def line(self, text: str = "", style: str = "") -> None:
+        self.stream.write(text + "\n")
+
+
+class ConsoleOutput:
+    """Lines printed through a rich console: styled on a terminal, never wrapped."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+
+    def line(self, text: str = "", style: str = "") -> None:
+        from rich.text import Text
+
+        self.console.print(Text(text, style=style), soft_wrap=True)
+
+
+def make_console(color: str, stderr: bool = False) -> Console:
+    """The rich console for a --color choice (auto, always, never)."""
+    from rich.console import Console
+
+    return Console(
+        stderr=stderr,
+        force_terminal={"always": True, "never": False}.get(color),
+        no_color=color == "never",
+        highlight=False,
+        markup=False,  # reports print file text: `[project]` must not be read as a style
+        soft_wrap=True,
+    )
+
+
+def report_output(color: str, stderr: bool = False) -> Output:
+    """rich where it would style the report, plain lines where it would not."""
+    stream = sys.stderr if stderr else sys.stdout
+    if color == "never" or (color == "auto" and not _terminal(stream)):
+        return PlainOutput(stream)
+    return ConsoleOutput(make_console(color, stderr))
+
+
+def _terminal(stream: TextIO) -> bool:
+    if any(os.environ.get(name) for name in _FORCING_VARIABLES):
+        return True
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # a replaced or closed stream
+        return False
