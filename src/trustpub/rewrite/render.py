@@ -7,10 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-
-from trustpub.rewrite.document import Style
+from trustpub.rewrite.document import Style, WorkflowSyntaxError, load_data
 
 
 @dataclass(frozen=True)
@@ -110,8 +107,8 @@ def _string(text: str, flow: bool) -> str:
 def _reads_back(rendered: str, text: str, flow: bool) -> bool:
     probe = f"j: [{rendered}]\n" if flow else f"k: {rendered}\n"
     try:
-        loaded = YAML(typ="safe", pure=False).load(probe)
-    except YAMLError:
+        loaded = load_data(probe)
+    except WorkflowSyntaxError:
         return False
     expected = {"j": [text]} if flow else {"k": text}
     return bool(loaded == expected)
