@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -73,3 +74,13 @@ def test_the_console_script_ends_with_the_command_s_status_and_all_its_output() 
     missing = run_trustpub("check", str(DEMO / "missing.yml"))
     assert missing.returncode == 2
     assert "does not exist" in missing.stderr
+
+
+def test_text_from_the_workflow_is_printed_as_it_is_on_a_terminal(tmp_path: Path) -> None:
+    # rich turned `:rocket:` in a printed string into an emoji; a step name is the user's text.
+    repo = tmp_path / "demo"
+    shutil.copytree(DEMO, repo)
+    workflow = repo / ".github" / "workflows" / "release.yml"
+    workflow.write_text(workflow.read_text().replace("name: Announce", "name: 'Announce :rocket:'"))
+    coloured = run_trustpub("diff", str(repo), "--color", "always")
+    assert "`Announce :rocket:`" in re.sub(r"\x1b\[[0-9;]*m", "", coloured.stdout)

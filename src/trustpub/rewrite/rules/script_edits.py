@@ -96,8 +96,10 @@ class ScriptEdits:
 def _changes(
     doc: Document, path: Path, edits: ScalarEdits, text_follows: bool = False
 ) -> tuple[list[TextChange], str]:
-    """The text changes for `edits`, worked out once per document: each is checked by parsing the
-    edited document, and a plan checks the same edits for each way it may migrate, then makes them.
+    """The text changes for `edits` and the value they give, worked out once per document.
+
+    Working them out parses the edited document; a plan checks the same edits for each way it
+    may migrate, and again when it makes them.
     """
     key = (
         "script edits",
