@@ -5,13 +5,11 @@ from dataclasses import replace
 from functools import partial
 
 import pytest
+from github_helpers import TOKEN
 
 from fake_github import FakeClockRetry, FakeGitHub
 from fake_github.plugin import fake_github  # noqa: F401
 from trustpub.github import client
-
-# A token that looks real, so a leak of it anywhere is easy to search for.
-TOKEN = "ghp_NeverPrintThisToken0123456789abcdefXYZ"
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from github_helpers import TOKEN
 from typer.testing import CliRunner
 
-from conftest import TOKEN
 from fake_github import FakeClockRetry, FakeGitHub
 from trustpub.cli import app
 from trustpub.github import client

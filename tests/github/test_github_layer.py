@@ -10,10 +10,10 @@ from datetime import datetime, timedelta, timezone
 from functools import partial
 
 import pytest
+from github_helpers import TOKEN
 from urllib3 import HTTPResponse
 from urllib3.util.retry import Retry
 
-from conftest import TOKEN
 from fake_github import FakeClockRetry, FakeGitHub, FaultRule
 from github import Auth, Github, GithubException, GithubRetry
 from trustpub.github import client

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from github_helpers import TOKEN
 from typer.testing import CliRunner
 
-from conftest import TOKEN
 from fake_github import FakeGitHub
 from trustpub.cli import app
 from trustpub.report.facts import SECRET_ADVICE
