@@ -23,6 +23,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from trustpub.project import ProjectName
 from trustpub.rewrite.engine import rewrite_workflow
 from trustpub.rewrite.result import Options, ProjectLookup, RewriteResult, Status
@@ -178,3 +180,44 @@ def assert_expectations(case: RewriteCase, result: RewriteResult) -> None:
             assert any(expected in m for m in messages), (expected, messages)
     if case.status is Status.CHANGED:
         assert result.changes
+
+
+# -- byte variants: the same case with CRLF endings, a BOM or no final newline ---------------
+
+
+def _crlf(text: str) -> str | None:
+    return None if "\r\n" in text else text.replace("\n", "\r\n")
+
+
+def _bom(text: str) -> str | None:
+    return None if text.startswith("\ufeff") else "\ufeff" + text
+
+
+def _no_final_newline(text: str) -> str | None:
+    if not text.endswith("\n") or text.rstrip("\r\n").count("\n") < text.count("\n") - 1:
+        return None  # none, or more than one line ending at the end
+    return text.removesuffix("\r\n") if text.endswith("\r\n") else text[:-1]
+
+
+VARIANTS = {"crlf": _crlf, "bom": _bom, "no-final-newline": _no_final_newline}
+
+
+def byte_variants(cases: list[RewriteCase]) -> list[Any]:
+    """pytest params (case, variant) where the variant makes a different file (a CRLF case has
+    no CRLF variant)."""
+    return [
+        pytest.param(case, variant, id=f"{case.name}-{variant}")
+        for case in cases
+        for variant, change in VARIANTS.items()
+        if change(case.before) is not None and change(case.after) is not None
+    ]
+
+
+def assert_byte_variant(case: RewriteCase, variant: str) -> None:
+    """The variant of `before` is rewritten to the same variant of `after`."""
+    change = VARIANTS[variant]
+    before, after = change(case.before), change(case.after)
+    assert before is not None and after is not None
+    result = case.rewrite(before)
+    assert result.failure is None, result.failure
+    assert_same_text(result.text, after)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from rewrite_cases import RewriteCase, assert_same_text
+from rewrite_cases import RewriteCase, assert_byte_variant, assert_same_text, byte_variants
 from split_links import PYPA_ACTION, check_links
 from tool_cases import load_tool_cases
 from trustpub.rewrite.document import load_data
@@ -100,33 +100,7 @@ def test_publish_jobs_download_what_the_build_job_stored(split: RewriteCase) -> 
         assert len(calls) <= 1, job_id
 
 
-def _crlf(text: str) -> str | None:
-    return None if "\r\n" in text else text.replace("\n", "\r\n")
-
-
-def _bom(text: str) -> str | None:
-    return None if text.startswith("\ufeff") else "\ufeff" + text
-
-
-def _no_final_newline(text: str) -> str | None:
-    return text[:-1] if text.endswith("\n") and not text.endswith("\n\n") else None
-
-
-VARIANTS = {"crlf": _crlf, "bom": _bom, "no-final-newline": _no_final_newline}
-# Each case with each property it does not have already.
-VARIANT_CASES = [
-    pytest.param(case, variant, id=f"{case.name}-{variant}")
-    for case in CASES
-    for variant, change in VARIANTS.items()
-    if change(case.before) is not None and change(case.after) is not None
-]
-
-
-@pytest.mark.parametrize(("variant_case", "variant"), VARIANT_CASES)
+@pytest.mark.parametrize(("variant_case", "variant"), byte_variants(CASES))
 def test_byte_variants(variant_case: RewriteCase, variant: str) -> None:
-    change = VARIANTS[variant]
-    before, after = change(variant_case.before), change(variant_case.after)
-    assert before is not None and after is not None
-    result = variant_case.rewrite(before)
-    assert result.failure is None, result.failure
-    assert_same_text(result.text, after)
+    """The same case with CRLF endings, a BOM or no final newline gives the same variant out."""
+    assert_byte_variant(variant_case, variant)

@@ -18,6 +18,7 @@ from trustpub.github.errors import RateLimitExhausted, TokenRejected, explained
 from trustpub.github.remote import read_workflows, remote_reader
 from trustpub.github.secrets import ExistingSecret, existing_secrets
 from trustpub.report.facts import SECRET_ADVICE, describe_secret
+from trustpub.report.output import make_console
 from trustpub.repository import ObsoleteSecret, RepositoryResult, migrate_repository
 
 if TYPE_CHECKING:
@@ -86,8 +87,8 @@ def report_secrets(
     repositories: list[str], token_env: str, base_url: str, project: str | None, fmt: SecretsFormat
 ) -> None:
     """Check each repository and print the report; ends with `typer.Exit` and the exit code."""
-    console = Console(highlight=False, soft_wrap=True, markup=False)
-    errors = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+    console = make_console("auto")
+    errors = make_console("auto", stderr=True)
     bad = [name for name in repositories if name.count("/") != 1 or "" in name.split("/")]
     if bad:
         errors.print(f"trustpub: error: not OWNER/REPO: {', '.join(bad)}", style="red")
