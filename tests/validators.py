@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -97,11 +98,44 @@ class _Batch:
         return self.files[os.path.realpath(os.path.join(self.cwd, printed))]
 
 
-def zizmor(files: Sequence[Path], disabled: Sequence[str] = ()) -> dict[Path, list[ZizmorFinding]]:
+# zizmor names a file its YAML parser rejects (it rejects some valid YAML, such as a multi-line
+# plain scalar) and stops the whole run.
+_UNLOADABLE = re.compile(r"failed to load (file://\S+) as (?:workflow|action)")
+
+
+def zizmor(
+    files: Sequence[Path],
+    disabled: Sequence[str] = (),
+    refused: dict[Path, str] | None = None,
+) -> dict[Path, list[ZizmorFinding]]:
     """zizmor's findings (regular persona, no config, offline) for each file.
 
     `disabled`: audits to turn off (a config that disables them), for files one of them
-    cannot read."""
+    cannot read. `refused`: when given, a file zizmor cannot load is left out of the run and
+    recorded there with zizmor's reason (it has no entry in the result); else the run fails."""
+    pending = [Path(f) for f in files]
+    while True:
+        try:
+            return _zizmor(pending, disabled)
+        except ValidatorFailed as error:
+            found = _UNLOADABLE.search(str(error))
+            if refused is None or found is None:
+                raise
+            culprit = _culprit(pending, Path(found.group(1).removeprefix("file://")))
+            if culprit is None:
+                raise
+            refused[culprit] = str(error).strip().splitlines()[-1].strip()
+            pending.remove(culprit)
+
+
+def _culprit(pending: list[Path], loaded: Path) -> Path | None:
+    """The given file zizmor failed to load: itself, or the one its scratch copy stands for."""
+    same = [f for f in pending if os.path.realpath(f) == os.path.realpath(loaded)]
+    named = [f for f in pending if f.name == loaded.name]  # a BOM-less copy (see _without_bom)
+    return (same or named)[0] if len(same or named) == 1 else None
+
+
+def _zizmor(files: Sequence[Path], disabled: Sequence[str]) -> dict[Path, list[ZizmorFinding]]:
     results: dict[Path, list[ZizmorFinding]] = {Path(f): [] for f in files}
     if not files:
         return results

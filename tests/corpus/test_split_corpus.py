@@ -175,8 +175,8 @@ def test_report_how_many_jobs_were_split(corpus: list[Rewritten]) -> None:
         f"(by tool: {dict(by_tool)}); publishers: {dict(where)}"
     )
     assert total >= 20
-    # As the corpus is: 4 jobs with the PyPA action, 4 with twine, pdm and maturin; the one
-    # running `maturin publish` (which builds what it uploads) is left alone, with why.
+    # Every two-index job left whole says why (test_every_two_index_job_is_split_or_explained);
+    # these bounds only keep the corpus meaningful: most such jobs are split.
     assert two_index >= 8
-    assert two_index_split >= two_index - 1
+    assert two_index_split >= two_index * 3 // 4
     assert by_tool["twine"] >= 2 and by_tool["pdm"] >= 1

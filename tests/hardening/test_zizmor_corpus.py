@@ -51,6 +51,15 @@ def _table(before: Counter[str], after: Counter[str]) -> str:
     return "\n".join(rows)
 
 
+def _only_yaml_zizmor_rejects(refused: dict[Path, str]) -> None:
+    """Files zizmor cannot load are left out, but only valid YAML its parser rejects (such as a
+    multi-line plain scalar), and never more than a few: the comparison must stay meaningful."""
+    if refused:
+        print("\nzizmor could not load (left out): " + ", ".join(p.name for p in refused))
+    assert all(_parses(p) for p in refused), refused
+    assert len(refused) <= 5, refused
+
+
 def test_apply_adds_no_zizmor_finding(tmp_path: Path) -> None:
     if not CORPUS.is_dir():
         pytest.skip(f"no corpus at {CORPUS} (it lives in shared/ beside the repository)")
@@ -58,17 +67,21 @@ def test_apply_adds_no_zizmor_finding(tmp_path: Path) -> None:
     shutil.copytree(CORPUS, copy)
     files = sorted(p for p in copy.glob("*.yml") if _parses(p))
     originals = {p: CORPUS / p.name for p in files}
+    refused: dict[Path, str] = {}
     try:
-        found_before = zizmor(list(originals.values()))
+        found_before = zizmor(list(originals.values()), refused=refused)
     except ValidatorMissing as error:
         pytest.fail(str(error))
+    _only_yaml_zizmor_rejects(refused)
+    files = [p for p in files if originals[p] not in refused]
     result = CliRunner().invoke(
         app, ["apply", "--project", "demo", "--color", "never", "-q", *map(str, files)]
     )
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     changed = [p for p in files if p.read_bytes() != originals[p].read_bytes()]
     assert len(changed) >= 15, "the rewrite changed suspiciously few files"
-    found_after = zizmor(files)
+    found_after = zizmor(files, refused=refused)
+    _only_yaml_zizmor_rejects(refused)
 
     total_before: Counter[str] = Counter()
     total_after: Counter[str] = Counter()
