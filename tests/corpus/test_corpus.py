@@ -189,6 +189,13 @@ def _lint_errors(errors: list[LintError]) -> Counter[tuple[str, str]]:
     return Counter((e.kind, _ACTION_REF.sub(r"\1", e.message)) for e in errors)
 
 
+def _copied(error: tuple[str, str], before: Counter[tuple[str, str]]) -> bool:
+    """An error about an action the input already has (a too old `actions/checkout@v3`): a job
+    made by the rewrite copied that step (the checkout of the job it comes from, the download
+    step of a job that only downloads and publishes), which the maintainer wrote."""
+    return error[0] == "action" and error in before
+
+
 @pytest.mark.validators
 def test_no_new_actionlint_errors(corpus_validation: CorpusValidation) -> None:
     new = {}
@@ -199,6 +206,7 @@ def test_no_new_actionlint_errors(corpus_validation: CorpusValidation) -> None:
             error
             for error in (after - before).elements()
             if not any(source.name == n and m in error[1] for n, m in EXPECTED_NEW_LINT)
+            and not _copied(error, before)
         ]
         if added:
             new[source.name] = sorted(added)

@@ -11,8 +11,10 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from trustpub.rewrite.document import Document
 from trustpub.rewrite.result import RewriteResult
-from trustpub.rewrite.rules.followers import RELEASE_ACTIONS
+from trustpub.rewrite.rules.token_access import writes
+from trustpub.rewrite.workflow import Workflow
 
 # Every scope of the GITHUB_TOKEN (github-token-available-permissions.md), for the shorthands.
 SCOPES = (
@@ -101,6 +103,7 @@ def widened_permissions(before_text: str, result: RewriteResult) -> list[str]:
     if not isinstance(before, dict) or not isinstance(after, dict):
         return []
     made_from = origins(before, after, result)
+    written = _written_scopes(before_text)
     problems = []
     for job_id, job in (after.get("jobs") or {}).items():
         if not isinstance(job, dict) or "uses" in job:
@@ -126,25 +129,24 @@ def widened_permissions(before_text: str, result: RewriteResult) -> list[str]:
             )
             if old == DEFAULTS and (scope, level) == ("contents", LEVELS["read"]) and checks_out:
                 continue
-            if old == DEFAULTS and scope == "contents" and _release_job(job, job_id, origin):
-                continue  # the GitHub Release steps it holds needed write access before
+            if old == DEFAULTS and level == LEVELS["write"] and scope in written.get(origin, ()):
+                continue  # its steps wrote with the default token: they had it before
             name = {v: k for k, v in LEVELS.items()}[level]
             problems.append(f"job `{job_id}` now has `{scope}: {name}`, which `{origin}` lacked")
     return problems
 
 
-def _release_job(job: dict[str, Any], job_id: str, origin: str) -> bool:
-    """A job trustpub made for the GitHub Release steps that followed an upload. Where the old
-    job ran with the defaults, those steps worked only with `contents: write`, so the new job's
-    `contents: write` is what the old one had in effect (a judgement call: see the tests)."""
-    if job_id == origin:
-        return False
-    for step in job.get("steps") or []:
-        uses = str(step.get("uses", "")).split("@")[0].lower() if isinstance(step, dict) else ""
-        run = str(step.get("run", "")) if isinstance(step, dict) else ""
-        if uses in RELEASE_ACTIONS or re.search(r"\bgh\s+release\s+(create|upload|edit)", run):
-            return True
-    return False
+def _written_scopes(text: str) -> dict[str, frozenset[str]]:
+    """Job -> the scopes its steps write with the job's own token (trustpub's registry): a job
+    that ran with the defaults had them in effect, or those steps failed already."""
+    doc = Document.parse(text.removeprefix("\ufeff"))
+    workflow = Workflow(doc, "workflow.yml")
+    return {
+        job.id: frozenset(
+            s for step in job.steps() for w in writes(workflow, job, step) for s in w.use.scopes
+        )
+        for job in workflow.jobs()
+    }
 
 
 def publishes(job: dict[str, Any]) -> bool:

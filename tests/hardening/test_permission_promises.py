@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from promises import id_token_problems, widened_permissions
+from promises import id_token_problems, parse, widened_permissions
 
 from rewrite_cases import REPO_ROOT, RewriteCase, fixed_lookup, load_case, read_text
 from trustpub.rewrite.engine import rewrite_workflow
@@ -226,15 +226,36 @@ def test_the_checks_catch_id_token_where_it_does_not_belong() -> None:
     ]
 
 
-def test_a_github_release_job_may_write_contents_it_used_through_the_defaults() -> None:
-    # The one exception to "no new scope" besides id-token and contents: read: steps that create
-    # a GitHub Release move to a job of their own with `contents: write`. The old job ran with
-    # the repository's defaults, and its release step only worked if those grant that.
+def test_a_github_release_job_keeps_the_defaults_its_origin_ran_with() -> None:
+    # Steps that create a GitHub Release move to a job of their own, which runs with the same
+    # permissions as the job they came from: here the repository's defaults (no block at all).
     text = publish_workflow("[push]").replace(
         "          password: ${{ secrets.PYPI_API_TOKEN }}\n",
         "          password: ${{ secrets.PYPI_API_TOKEN }}\n"
         "      - uses: softprops/action-gh-release@v2\n",
     )
     result = rewrite_workflow(text, "release.yml", fixed_lookup("demo"), Options())
-    assert "  github-release:\n" in result.text and "contents: write" in result.text
+    jobs = parse(result.text)["jobs"]
+    assert "github-release" in jobs and "permissions" not in jobs["github-release"]
     assert not widened_permissions(text, result)
+
+
+def test_a_job_kept_whole_may_keep_the_write_scopes_its_steps_used_through_the_defaults() -> None:
+    # The one exception to "no new scope" besides id-token and contents: read: a job that ran
+    # with the repository's defaults and keeps its upload gets the write scopes its other steps
+    # write with (trustpub's registry); they only worked if the defaults granted them.
+    text = publish_workflow("[push]").replace(
+        "          password: ${{ secrets.PYPI_API_TOKEN }}\n",
+        "          password: ${{ secrets.PYPI_API_TOKEN }}\n"
+        "      - uses: softprops/action-gh-release@v2\n",
+    )
+    options = Options(keep_build_in_job=True)
+    result = rewrite_workflow(text, "release.yml", fixed_lookup("demo"), options)
+    job = next(iter(parse(result.text)["jobs"].values()))
+    assert job["permissions"]["contents"] == "write"
+    assert not widened_permissions(text, result)
+    bumped = result.text.replace("softprops/action-gh-release@v2", "actions/setup-python@v5")
+    assert widened_permissions(
+        text.replace("softprops/action-gh-release@v2", "actions/setup-python@v5"),
+        replace(result, text=bumped),
+    )

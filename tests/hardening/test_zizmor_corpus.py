@@ -2,7 +2,11 @@
 (../shared/corpus/workflows, applied to a copy): no audit may gain findings in any file, except
 `unpinned-uses` for the standard actions the rewrite adds (actions/upload-artifact,
 actions/download-artifact, pypa/gh-action-pypi-publish) where their commit SHA cannot be known
-offline. Prints the table (`pytest -s`) for the issue's note.
+offline, and for the `uses:` a job made by the rewrite copies from the job it comes from (its
+checkout); and `excessive-permissions` findings that say "default permissions used": a job
+whose steps write with the repository's default token keeps it exactly (issue 13), and zizmor
+then flags the workflow level too, once other jobs have their own blocks. Prints the table
+(`pytest -s`) for the issue's note.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from typer.testing import CliRunner
 from rewrite_cases import REPO_ROOT, read_text
 from trustpub.cli import app
 from trustpub.rewrite.document import WorkflowSyntaxError, load_data
-from validators import ValidatorMissing, idents, zizmor
+from validators import ValidatorMissing, ZizmorFinding, idents, zizmor
 
 pytestmark = [pytest.mark.corpus, pytest.mark.validators]
 
@@ -29,6 +33,7 @@ _ADDED_UNPINNED = re.compile(
     r"@(?![0-9a-f]{40}\b)",
     re.MULTILINE,
 )
+_UNPINNED = re.compile(r"^\s*(?:-\s+)?uses:\s*['\"]?([\w.-]+/[\w./-]+)@(?![0-9a-f]{40}\b)", re.M)
 
 
 def _parses(path: Path) -> bool:
@@ -58,6 +63,24 @@ def _only_yaml_zizmor_rejects(refused: dict[Path, str]) -> None:
         print("\nzizmor could not load (left out): " + ", ".join(p.name for p in refused))
     assert all(_parses(p) for p in refused), refused
     assert len(refused) <= 5, refused
+
+
+def _on_defaults(findings: list[ZizmorFinding], text: str) -> int:
+    """excessive-permissions findings about the repository's default token permissions: the
+    workflow level, and jobs without a block, in a workflow without top-level permissions."""
+    data = load_data(text)
+    if not isinstance(data, dict) or "permissions" in data:
+        return 0
+    jobs = data.get("jobs") or {}
+    count = 0
+    for finding in findings:
+        route = finding.routes[0] if finding.routes else ()
+        if finding.ident != "excessive-permissions":
+            continue
+        job = jobs.get(route[1]) if len(route) == 2 and route[0] == "jobs" else None
+        if route == () or (isinstance(job, dict) and "permissions" not in job):
+            count += 1
+    return count
 
 
 def test_apply_adds_no_zizmor_finding(tmp_path: Path) -> None:
@@ -91,9 +114,20 @@ def test_apply_adds_no_zizmor_finding(tmp_path: Path) -> None:
         after = idents(found_after[path])
         total_before += before
         total_after += after
-        added = _ADDED_UNPINNED.findall(read_text(path))
-        added_before = _ADDED_UNPINNED.findall(read_text(originals[path]))
-        allowed = Counter({"unpinned-uses": len(added) - len(added_before)})
+        text, original = read_text(path), read_text(originals[path])
+        added = _ADDED_UNPINNED.findall(text)
+        added_before = _ADDED_UNPINNED.findall(original)
+        copied = Counter(_UNPINNED.findall(text)) - Counter(_UNPINNED.findall(original))
+        copied = Counter({k: v for k, v in copied.items() if k in set(_UNPINNED.findall(original))})
+        kept = _on_defaults(found_after[path], text) - _on_defaults(
+            found_before[originals[path]], original
+        )
+        allowed = Counter(
+            {
+                "unpinned-uses": len(added) - len(added_before) + sum(copied.values()),
+                "excessive-permissions": max(kept, 0),
+            }
+        )
         more = after - before - allowed
         if more:
             gained[path.name] = dict(more)

@@ -9,6 +9,7 @@ expected data. Values trustpub chooses freely (the artifact name, the artifact a
 from __future__ import annotations
 
 import copy
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -119,6 +120,48 @@ def unwrap(condition: Any) -> str:
     text = " ".join(str(condition).split())
     found = re.fullmatch(r"\$\{\{(.*)\}\}", text)
     return found.group(1).strip() if found else text
+
+
+def terms(condition: Any) -> list[str]:
+    """The `&&` terms of a condition at its top level, without the parentheses around each."""
+    text = unwrap(condition)
+    while text.startswith("(") and text.endswith(")") and _balanced(text[1:-1]):
+        text = text[1:-1].strip()
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and text.startswith("&&", i):
+            parts.append(text[start:i].strip())
+            start = i + 2
+    if not parts:
+        return [text]
+    return [t for part in [*parts, text[start:].strip()] for t in terms(part)]
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def after(condition: Any, earlier: str, earlier_if: Any, others: list[str]) -> str | None:
+    """The `if:` of a job that now waits for `earlier`, when its own condition does not already
+    hold only where `earlier`'s does (None: its condition stays)."""
+    if earlier_if is None or (
+        condition is not None
+        and (
+            unwrap(earlier_if) in unwrap(condition)
+            or set(terms(earlier_if)) <= set(terms(condition))
+        )
+    ):
+        return None
+    own = [t for t in terms(condition)] if condition is not None else []
+    parts = ["!cancelled()", *(f"needs.{n}.result == 'success'" for n in others)]
+    parts.append(f"(needs.{earlier}.result == 'success' || needs.{earlier}.result == 'skipped')")
+    return " && ".join([*parts, *(f"({t})" if "||" in t else t for t in own)])
 
 
 def combined(job_if: Any, step_if: Any) -> Any:
@@ -316,8 +359,11 @@ class _Model:
             made[each.kind] = self._publish_job(job, each, [download], [job.id], inherits)
             if each.condition is None and each is not added:
                 self.follow.setdefault(job.id, []).append(made[each.kind])
-        if self.case.options.gate_pypi_on_testpypi and len(made) == 2:
-            self.jobs[made["pypi"]]["needs"].append(made["testpypi"])
+        # Each upload still runs after the one before it in the job (an added one: when asked).
+        gate = self.case.options.gate_pypi_on_testpypi
+        chain = [made[t.kind] for t in targets if t is not added or gate]
+        for earlier, later in itertools.pairwise(chain):
+            self._wait(self.jobs[later], earlier, self.jobs[earlier].get("if"))
 
     def _publish_job(
         self, job: JobCase, upload: Upload, first: list[Any], needs: list[str], inherits: bool
@@ -329,10 +375,13 @@ class _Model:
         condition = combined(job.data.get("if"), upload.step.data().get("if"))
         if condition is not None:
             publish["if"] = condition
-        publish["runs-on"] = "ubuntu-latest"
+        runner = str(job.data.get("runs-on"))
+        publish["runs-on"] = runner if runner.startswith("ubuntu-") else "ubuntu-latest"
         existing = job.data.get("environment") if inherits else None
         publish["environment"] = copy.deepcopy(existing) or self._environment(upload.kind)
         publish["permissions"] = dict(ID_TOKEN_WRITE)
+        if "timeout-minutes" in job.data:  # job-level keys that still apply go along
+            publish["timeout-minutes"] = job.data["timeout-minutes"]
         publish["steps"] = [*copy.deepcopy(first), copy.deepcopy(upload.moved)]
         self._insert_after(job.id, new_id, Expected(publish))
         self.new_jobs[new_id] = job.id
@@ -354,14 +403,30 @@ class _Model:
             index -= 1
         self._in_place(job, index)
         test_id = self._publish_job(job, test, downloads, list(job.needs), inherits=False)
-        if self.case.options.gate_pypi_on_testpypi:
+        if not added or self.case.options.gate_pypi_on_testpypi:  # TestPyPI ran first
             data = self.jobs[job.id]
             needs = data.get("needs")
+            others = [] if needs is None else [needs] if isinstance(needs, str) else list(needs)
             if needs is None:
                 data["needs"] = test_id
                 data.new.add("needs")
             else:
-                data["needs"] = [*([needs] if isinstance(needs, str) else needs), test_id]
+                data["needs"] = [*others, test_id]
+            careful = after(data.get("if"), test_id, self.jobs[test_id].get("if"), others)
+            if careful is not None:
+                if "if" not in data:
+                    data.new.add("if")
+                data["if"] = careful
+
+    def _wait(self, later: dict[str, Any], earlier: str, earlier_if: Any) -> None:
+        """`later` needs `earlier`, and still runs when `earlier` is skipped by its condition."""
+        others = list(later["needs"])
+        later["needs"].append(earlier)
+        careful = after(later.get("if"), earlier, earlier_if, others)
+        if careful is not None:
+            rest = {k: v for k, v in later.items() if k not in ("needs", "if")}
+            later.clear()
+            later.update({"needs": [*others, earlier], "if": careful, **rest})
 
     def _new_id(self, base: str, job_id: str) -> str:
         for candidate in (base, f"{base}-{job_id}", *(f"{base}-{n}" for n in range(2, 100))):

@@ -297,12 +297,6 @@ NOOPS = [
         Status.SKIPPED,
         "uploads with twine and uv",
     ),
-    Noop(
-        "one-job-two-upload-steps-to-pypi",
-        upload_job(twine("twine upload a/dist/*") + twine("twine upload b/dist/*")),
-        Status.SKIPPED,
-        "the job uploads 2 times (pypi)",
-    ),
     # -- two indexes, where the PyPA action cannot take the uploads over in publish jobs
     Noop(
         "two-indexes-files-from-several-directories",

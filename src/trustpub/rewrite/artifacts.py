@@ -117,6 +117,16 @@ class Conventions:
         return ActionRef(f"{action}@v{major}", f"{note}; {pin}" if note else pin)
 
 
+def retired_major(uses: str) -> int | None:
+    """The major of an artifact action ref older than v4 (which no longer runs on github.com)."""
+    action, _, ref = uses.partition("@")
+    found = _MAJOR_TAG.match("@" + ref)
+    if action.lower() not in (UPLOAD, DOWNLOAD) or found is None:
+        return None
+    major = int(found.group(1))
+    return major if major < OLDEST_WORKING_MAJOR else None
+
+
 class ArtifactNames:
     """Artifact names already used in a workflow, and new ones that match none of them."""
 

@@ -85,3 +85,36 @@ def scan_script(script: str, shell: str | None = None) -> ScriptScan:
         )
         return dataclasses.replace(found, problem=problem)
     return found
+
+
+@dataclasses.dataclass(frozen=True)
+class ShellCommand:
+    """A simple command of a script: its program and its words (assignments before it left out),
+    and the files its redirections write."""
+
+    program: str
+    words: tuple[str, ...]
+    writes: tuple[str, ...]
+
+
+def shell_commands(script: str, shell: str | None = None) -> list[ShellCommand] | None:
+    """The simple commands of a `run:` script, in order; None when it cannot be read as one
+    (another language, or text the lexer refuses). Heredoc bodies and `$(...)` are not commands
+    here; what they run is in the `embedded` text the caller may search."""
+    dialect = _dialect(shell)
+    if dialect is None:
+        return None
+    try:
+        tokens = Lexer(script, pwsh=dialect == "pwsh").tokenize()
+    except ScanError:
+        return None
+    found: list[ShellCommand] = []
+    for command in Splitter(script).split(tokens):
+        words = [w.value for w in command.words]
+        while words and re.match(r"[A-Za-z_][A-Za-z0-9_]*=", words[0]):
+            words.pop(0)
+        writes = tuple(w.value for op, w in command.redirects if w and op.text in (">", ">>"))
+        if words or writes:
+            program = program_name(words[0]) if words else ""
+            found.append(ShellCommand(program, tuple(words), writes))
+    return found

@@ -80,10 +80,72 @@ def same_condition(a: Any, b: Any) -> bool:
 
 
 def implies(condition: Any, required: Any) -> bool:
-    """True when `condition` visibly includes `required` (or nothing is required)."""
+    """True when `condition` visibly includes `required` (or nothing is required): its text, or
+    every one of its `&&` terms (but `success()`, which a job that needs the upload's has)."""
     need = expression(required)
     have = expression(condition) or ""
-    return need is None or need in have
+    if need is None or need in have:
+        return True
+    terms = set(conjuncts(have))
+    return all(t in terms for t in conjuncts(need) if t != "success()")
+
+
+def conjuncts(text: str | None) -> list[str]:
+    """The terms of a condition joined by `&&` at its top level, each without the parentheses
+    around it (`(a) && (b && c)` -> a, b, c); quoted strings are kept whole."""
+    if not text:
+        return []
+    text = _unwrapped(text.strip())
+    parts: list[str] = []
+    depth, start, quoted = 0, 0, False
+    for i, char in enumerate(text):
+        if char == "'":
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif depth == 0 and text.startswith("&&", i):
+            parts.append(text[start:i])
+            start = i + 2
+    parts.append(text[start:])
+    if len(parts) == 1:
+        return [text]
+    return [term for part in parts for term in conjuncts(part)]
+
+
+def _unwrapped(text: str) -> str:
+    """`(a && b)` -> `a && b`, when the parentheses enclose all of it."""
+    while text.startswith("(") and text.endswith(")"):
+        depth, quoted = 0, False
+        for i, char in enumerate(text):
+            if char == "'":
+                quoted = not quoted
+            elif not quoted and char == "(":
+                depth += 1
+            elif not quoted and char == ")":
+                depth -= 1
+                if depth == 0 and i < len(text) - 1:
+                    return text
+        text = text[1:-1].strip()
+    return text
+
+
+def after_earlier_job(condition: Any, earlier: str, others: list[str]) -> str | None:
+    """The `if:` of a job that must wait for `earlier` but still run when `earlier` was skipped
+    by its own condition (a TestPyPI upload that ran first in one job): every other job it needs
+    succeeded, `earlier` succeeded or was skipped, and its own condition holds. None when its
+    condition calls a status function other than `success()` (whose meaning would change)."""
+    terms = [t for t in conjuncts(expression(condition)) if t != "success()"]
+    if any(_STATUS.search(t) for t in terms):
+        return None
+    parts = ["!cancelled()", *(f"needs.{n}.result == 'success'" for n in others)]
+    result = f"needs.{earlier}.result"
+    parts.append(f"({result} == 'success' || {result} == 'skipped')")
+    parts += [f"({t})" if "||" in t else t for t in terms]
+    return " && ".join(parts)
 
 
 # Contexts whose values belong to the job a step runs in.
@@ -108,3 +170,27 @@ def foreign_context(step: dict[str, Any], env_names: set[str]) -> str | None:
             if (a or b) not in names:
                 return f"env.{a or b}"
     return None
+
+
+def expressions_in(step: dict[str, Any]) -> list[str]:
+    """The expression texts of a step: every `${{ }}` in it, and its `if:` (which may be
+    written without one)."""
+    rest = {k: v for k, v in step.items() if k != "if"}
+    found = [m.group(1) for m in _ANY_EXPRESSION.finditer(str(rest))]
+    return [*found, expression(step.get("if")) or ""]
+
+
+def reads_context(text: str, context: str) -> bool:
+    return re.search(rf"\b{re.escape(context)}\s*[.\[]", text) is not None
+
+
+def step_ids(text: str) -> list[str]:
+    """The ids of the steps whose outputs or outcome an expression reads (`steps.<id>`)."""
+    return list(dict.fromkeys(a or b for a, b in _STEP_ID.findall(text)))
+
+
+def env_names(text: str) -> list[str]:
+    return list(dict.fromkeys(a or b for a, b in _ENV_REF.findall(text)))
+
+
+_STEP_ID = re.compile(r"\bsteps\s*\.\s*([A-Za-z_][\w-]*)|\bsteps\s*\[\s*'([^']+)'\s*\]")

@@ -15,6 +15,7 @@ from typing import Any
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from trustpub.rewrite.comments import about_credentials, comment_lines
 from trustpub.rewrite.document import Document, Path
 from trustpub.rewrite.render import Commented, Flow, render_entries, render_flow_scalar
 
@@ -89,14 +90,22 @@ class Patch:
 
     # -- operations ----------------------------------------------------------------------------
 
-    def remove_entry(self, mapping_path: Path, key: str) -> None:
-        self.remove_entries(mapping_path, [key])
+    def remove_entry(self, mapping_path: Path, key: str, keep_comments: bool = True) -> None:
+        self.remove_entries(mapping_path, [key], keep_comments=keep_comments)
 
-    def remove_entries(self, mapping_path: Path, keys: list[str], shared: bool = False) -> None:
+    def remove_entries(
+        self,
+        mapping_path: Path,
+        keys: list[str],
+        shared: bool = False,
+        keep_comments: bool = True,
+    ) -> None:
         """Remove some entries of one mapping (all of them together, for a flow mapping).
 
         `shared`: other patches may remove the same entries (a workflow-level `env:` that several
-        jobs stop needing); the identical text edits merge, and the data is removed once."""
+        jobs stop needing); the identical text edits merge, and the data is removed once.
+        `keep_comments`: comment lines in the removed text that are not about credentials stay
+        (the caller that moves the entry elsewhere takes them along instead)."""
         mapping = self._mapping(mapping_path)
         indexes = sorted(_entry_index(mapping, key) for key in keys)
         if mapping.flow_style:
@@ -104,7 +113,10 @@ class Patch:
                 self._add(start, end, "")
         else:
             for index in indexes:
-                self._add(*self._entry_span(mapping, index), "")
+                start, end = self._entry_span(mapping, index)
+                key_line = self.doc.line_of(mapping.value[index][0].start_mark.index)
+                for piece in self._without_kept_comments(start, end, key_line, keep_comments):
+                    self._add(*piece, "")
 
         def remove(data: Any) -> None:
             for key in keys:
@@ -269,6 +281,30 @@ class Patch:
             while start > 0 and doc.text[start - 1] == "\n":
                 start -= 2 if doc.text[start - 2 : start] == "\r\n" else 1
         return start, end
+
+    def _without_kept_comments(
+        self, start: int, end: int, key_line: int, keep: bool
+    ) -> list[tuple[int, int]]:
+        """The spans that remove an entry from `start` to `end` but the comment lines above its
+        key (`key_line`) that are not about credentials; those indented under it go with it."""
+        doc = self.doc
+        first, last = doc.line_of(start), doc.line_of(max(end - 1, start))
+        if not keep or doc.line_start(first) != start or doc.line_end(last) != end:
+            return [(start, end)]
+        kept = {
+            line
+            for line in comment_lines(doc, first, key_line - 1)
+            if not about_credentials(doc.line_text(line))
+        }
+        pieces: list[tuple[int, int]] = []
+        for line in range(first, last + 1):
+            if line in kept:
+                continue
+            if pieces and pieces[-1][1] == doc.line_start(line):
+                pieces[-1] = (pieces[-1][0], doc.line_end(line))
+            else:
+                pieces.append((doc.line_start(line), doc.line_end(line)))
+        return pieces
 
     def _insert_lines(self, offset: int, lines: list[str]) -> None:
         text = self.doc.text

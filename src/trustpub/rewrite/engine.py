@@ -23,7 +23,7 @@ from trustpub.rewrite.result import (
     Status,
     TrustedPublisher,
 )
-from trustpub.rewrite.rules import environment, permissions, pypa_action, run_tools
+from trustpub.rewrite.rules import environment, permissions, pypa_action, run_tools, token_access
 from trustpub.rewrite.rules.base import StepPlan, StepRule
 from trustpub.rewrite.rules.publish_jobs import SplitRefused
 from trustpub.rewrite.rules.split import Layout, Splitter
@@ -225,7 +225,10 @@ class _Migration:
             self._restructure(job, plans, layout)
             return
         kinds = {p.target.kind for p in plans}
-        if len(kinds) > 1 or len(plans) > 1:
+        # Tools that publish with trusted publishing themselves may upload twice to one index
+        # from one job (one environment); the PyPA action may not (attestations, SPEC rule 7).
+        native = all(not p.is_pypa_action and not p.needs_pypa_action for p in plans)
+        if len(kinds) > 1 or (len(plans) > 1 and not native):
             where = " and ".join(sorted(k.value for k in kinds))
             self.result.skip(
                 job.id,
@@ -235,24 +238,34 @@ class _Migration:
                 "split it into one publish job per index (see the Python Packaging Guide)",
             )
             return
-        plan = plans[0]
-        project = self._project(plan)
-        if isinstance(project, ProjectNameProblem):
-            self.result.skip(job.id, job.line, project.message)
+        access = self.splitter.access(job, plans)
+        if access.constrains and access.scopes is None:
+            self.result.skip(job.id, job.line, *token_access.in_place_refusal(access))
             return
+        found: list[tuple[StepPlan, ProjectName]] = []
+        for plan in plans:
+            project = self._project(plan)
+            if isinstance(project, ProjectNameProblem):
+                self.result.skip(job.id, job.line, project.message)
+                return
+            found.append((plan, project))
         job_patch = RestructurePatch(self.workflow.doc)  # tool uploads may add or drop steps
         try:
-            descriptions = self._edit_job(job_patch, job, plan, project)
+            descriptions = self._edit_job(job_patch, job, found)
         except UnsupportedEdit as error:
             self.result.skip(job.id, job.line, f"trustpub cannot edit this job safely: {error}", "")
             return
         self.patch.edits.extend(job_patch.edits)
         self.patch.data_ops.extend(job_patch.data_ops)
-        for description in descriptions:
-            self.result.change(job.id, plan.step.line, description)
-        for message in plan.notes:
-            self.result.note(job.id, plan.step.line, message)
-        self.result.removed_secrets(job.id, plan.step.line, plan.secrets)
+        for plan, line_descriptions in descriptions:
+            for description in line_descriptions:
+                self.result.change(job.id, plan.step.line, description)
+        if access.constrains and "permissions" not in job.data:
+            self.result.note(job.id, job.line, token_access.in_place_note(access))
+        for plan in plans:
+            for message in plan.notes:
+                self.result.note(job.id, plan.step.line, message)
+            self.result.removed_secrets(job.id, plan.step.line, plan.secrets)
 
     def _restructure(self, job: Job, plans: list[StepPlan], layout: Layout) -> None:
         """Split the job into build and publish jobs, or give its TestPyPI upload its own job."""
@@ -270,7 +283,8 @@ class _Migration:
                 self.splitter.split(job, plans, projects, patch, report)
             else:
                 pypi = self.splitter.fan_out(job, plans, projects, patch, report)
-                for description in self._edit_job(patch, job, pypi, projects[pypi.step.index]):
+                edited = self._edit_job(patch, job, [(pypi, projects[pypi.step.index])])
+                for description in edited[0][1]:
                     report.change(job.id, pypi.step.line, description)
                 report.removed_secrets(job.id, pypi.step.line, pypi.secrets)
             if self.options.verify:  # a job that cannot be split is skipped
@@ -296,14 +310,18 @@ class _Migration:
         self.result.secret_uses.extend(report.secret_uses)
         self.result.publishers.extend(report.publishers)
 
-    def _edit_job(self, patch: Patch, job: Job, plan: StepPlan, project: ProjectName) -> list[str]:
-        descriptions = plan.edit(patch) if plan.edit else []
-        kind = plan.target.kind
+    def _edit_job(
+        self, patch: Patch, job: Job, uploads: list[tuple[StepPlan, ProjectName]]
+    ) -> list[tuple[StepPlan, list[str]]]:
+        """Migrate the job's uploads (one index) in place; what changed, by upload."""
+        edited = [(plan, plan.edit(patch) if plan.edit else []) for plan, _ in uploads]
+        descriptions = edited[-1][1]  # the job-level changes are told at the last upload
+        kind = uploads[0][0].target.kind
         new_entries: dict[str, Any] = {}
         env_name = environment.existing_environment(job)
         if env_name is None:
             new_entries["environment"] = environment.new_environment(
-                kind, project.normalized, self.options
+                kind, uploads[0][1].normalized, self.options
             )
             env_name = environment.environment_name(kind, self.options)
             descriptions.append(f"added `environment: {env_name}`")
@@ -314,7 +332,8 @@ class _Migration:
             if changed:
                 descriptions.append(changed)
         else:
-            block = permissions.new_job_permissions(self.workflow, job)
+            keep = self.splitter.access(job, [p for p, _ in uploads]).scopes or frozenset()
+            block = permissions.new_job_permissions(self.workflow, job, keep)
             if block is not None:
                 new_entries["permissions"] = block
                 descriptions.append("added job-level `permissions` with `id-token: write`")
@@ -322,17 +341,18 @@ class _Migration:
                 self.result.note(job.id, job.line, inherited)
         if new_entries:
             patch.insert_entries(job.path, new_entries, after=_anchor_key(job))
-        self.result.publishers.append(
-            TrustedPublisher(
-                index="testpypi" if kind is IndexKind.TESTPYPI else "pypi",
-                project=project.name,
-                workflow=self.workflow.filename,
-                environment=env_name,
-                job=job.id,
-                project_source=project.source,
+        for project in {p.name: p for _, p in uploads}.values():
+            self.result.publishers.append(
+                TrustedPublisher(
+                    index="testpypi" if kind is IndexKind.TESTPYPI else "pypi",
+                    project=project.name,
+                    workflow=self.workflow.filename,
+                    environment=env_name,
+                    job=job.id,
+                    project_source=project.source,
+                )
             )
-        )
-        return descriptions
+        return edited
 
     def _project(self, plan: StepPlan) -> ProjectName | ProjectNameProblem:
         directory = _project_directory(plan.packages_dir)

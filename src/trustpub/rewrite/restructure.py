@@ -41,23 +41,34 @@ class RestructurePatch(Patch):
     # -- sequence items ------------------------------------------------------------------------
 
     def take_item(
-        self, seq_path: Path, index: int, dash_column: int, within: Patch | None = None
+        self,
+        seq_path: Path,
+        index: int,
+        dash_column: int,
+        within: Patch | None = None,
+        stays: bool = False,
     ) -> TakenItem:
         """Copy an item (with the comment lines right above it) for another place in the file.
 
         `within` holds edits inside the item (e.g. removed token inputs): they are applied to the
-        copied text and data, not to the original place. Removing the original is separate.
+        copied text and data, not to the original place. Removing the original is separate; an
+        original that `stays` keeps its data too (the edits change the copy only).
         """
         seq = self._block_sequence(seq_path)
         start, end = self._item_span(seq, index)
         text = self._text_with(start, end, within)
         lines = _reindent(_split_lines(text), dash_column - self._dash_column(seq, index))
-        if within is not None:
+        private = list(within.data_ops) if within is not None and stays else []
+        if within is not None and not stays:
             self.data_ops.extend(within.data_ops)
         taken = TakenItem(lines)
         item_path = (*seq_path, index)
 
         def capture(data: Any) -> None:
+            if private:
+                data = copy.deepcopy(data)
+                for op in private:
+                    op(data)
             taken.captured.append(copy.deepcopy(_get(data, item_path)))
 
         self.data_ops.append(capture)

@@ -29,6 +29,9 @@ class Options:
     add_testpypi: bool = False
     gate_pypi_on_testpypi: bool = False
     github_enterprise: bool = False
+    # The repository's default GITHUB_TOKEN permissions ("read" or "write", as GitHub's
+    # `default_workflow_permissions` says), or None when unknown (then assumed to allow writing).
+    default_permissions: str | None = None
     # False plans only, as `check` does (it writes nothing): the new text is assembled but not
     # parsed again and compared with the intended structure, which `diff` and `apply` always do.
     verify: bool = True

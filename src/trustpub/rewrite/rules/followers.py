@@ -1,40 +1,21 @@
-"""What came after an upload keeps coming after it once the upload has its own job.
-
-Steps that followed the upload in the old job (a GitHub Release) move to a job that `needs:` the
-publish jobs where they can stand alone, and are reported where they cannot; jobs that `needs:`
-the old job wait for the publish jobs instead.
+"""The publish jobs of a split, and the jobs around them: jobs that `needs:` the old job wait for
+the publish jobs instead (the steps that followed the upload: `follow_up.py`).
 """
 
 from __future__ import annotations
 
-import copy
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from trustpub.rewrite import conditions
 from trustpub.rewrite.edits import UnsupportedEdit
-from trustpub.rewrite.expressions import referenced_secrets
 from trustpub.rewrite.render import Flow
 from trustpub.rewrite.restructure import RestructurePatch
 from trustpub.rewrite.result import ResultBuilder
 from trustpub.rewrite.rules.base import StepPlan
-from trustpub.rewrite.rules.new_jobs import NewJob, NewStep
-from trustpub.rewrite.workflow import Job, Step, Workflow
-
-RELEASE_ACTIONS = frozenset(
-    {
-        "softprops/action-gh-release",
-        "ncipollo/release-action",
-        "actions/create-release",
-        "actions/upload-release-asset",
-        "marvinpinto/action-automatic-releases",
-        "svenstaro/upload-release-action",
-        "taiki-e/create-gh-release-action",
-    }
-)
-_GH_RELEASE = re.compile(r"\bgh\s+release\s+(create|upload|edit)\b")
+from trustpub.rewrite.rules.new_jobs import NewJob
+from trustpub.rewrite.workflow import Job, Workflow
 
 
 @dataclass
@@ -75,111 +56,6 @@ def needs_list(job: Job) -> list[str]:
     if isinstance(needs, str):
         return [needs]
     return [str(n) for n in needs] if isinstance(needs, list) else []
-
-
-def is_release_step(step: Step) -> bool:
-    run = step.data.get("run")
-    if isinstance(run, str) and _GH_RELEASE.search(run):
-        return True
-    return step.action in RELEASE_ACTIONS
-
-
-# -- steps after the upload ----------------------------------------------------------------------
-
-
-def release_job(follow: Follow, download: dict[str, Any]) -> NewJob | None:
-    """A job for the GitHub Release steps that followed the upload, or None; reports the rest."""
-    moved_from = {t.plan.step.index for t in follow.targets if t.plan}
-    first = min(moved_from)
-    later = [s for s in follow.job.steps() if s.index > first and s.index not in moved_from]
-    movable: list[Step] = []
-    for step in later:
-        reason = _why_it_stays(follow, step) if is_release_step(step) else None
-        if is_release_step(step) and reason is None:
-            movable.append(step)
-        elif reason is not None:
-            follow.report.note(follow.job.id, step.line, f"{_named(step)} stays here: {reason}")
-    staying = [s for s in later if s not in movable]
-    if staying:
-        _report_staying(follow, staying)
-    return _make_release_job(follow, movable, download) if movable else None
-
-
-def _why_it_stays(follow: Follow, step: Step) -> str | None:
-    workflow, job = follow.workflow, follow.job
-    foreign = conditions.foreign_context(step.data, set(workflow.env))
-    if foreign:
-        return f"it reads `{foreign}` from this job, so it cannot run in a job of its own"
-    if "defaults" in job.data and "run" in step.data:
-        return "it relies on this job's `defaults:`"
-    if "environment" in job.data and referenced_secrets(str(step.data)):
-        return "it may read secrets of this job's environment"
-    checkout = _checkout(job, step)
-    if checkout is not None and conditions.foreign_context(checkout.data, set(workflow.env)):
-        return "this job's checkout step reads values of this job"
-    for target in _waited(follow, step):
-        if not conditions.implies(step.data.get("if"), target.step_if):
-            return (
-                "it ran even when the upload before it was skipped, which a job that needs the "
-                "publish job cannot do"
-            )
-    return None
-
-
-def _waited(follow: Follow, step: Step) -> list[PublishTarget]:
-    return [t for t in follow.targets if t.plan is not None and t.plan.step.index < step.index]
-
-
-def _checkout(job: Job, before: Step) -> Step | None:
-    for step in job.steps():
-        if step.index < before.index and step.action == "actions/checkout":
-            return step
-    return None
-
-
-def _make_release_job(follow: Follow, movable: list[Step], download: dict[str, Any]) -> NewJob:
-    workflow, job, patch = follow.workflow, follow.job, follow.patch
-    waits = list(dict.fromkeys(t.job_id for s in movable for t in _waited(follow, s)))
-    header: dict[str, Any] = {"needs": Flow(tuple(waits)), "runs-on": "ubuntu-latest"}
-    if "permissions" in job.data:
-        header["permissions"] = copy.deepcopy(job.data["permissions"])
-    elif "permissions" not in workflow.data:
-        header["permissions"] = {"contents": "write"}  # what creating a release needs
-    release = NewJob(follow.new_job_id("github-release"), header)
-    steps_path = (*job.path, "steps")
-    checkout = _checkout(job, movable[0])
-    copied: list[NewStep] = []
-    if checkout is not None:
-        copied.append(patch.take_item(steps_path, checkout.index, follow.dash_column))
-    moved: list[NewStep] = []
-    for step in movable:
-        moved.append(patch.take_item(steps_path, step.index, follow.dash_column))
-        patch.remove_item(steps_path, step.index)
-        follow.report.change(
-            release.id,
-            step.line,
-            f"moved {_named(step)} to the new job `{release.id}`, which runs after "
-            + ", ".join(f"`{w}`" for w in waits),
-        )
-    release.steps = [*copied, download, *moved]
-    return release
-
-
-def _report_staying(follow: Follow, staying: list[Step]) -> None:
-    names = ", ".join(f"{_named(s)} (line {s.line})" for s in staying)
-    jobs = ", ".join(f"`{t.job_id}`" for t in follow.targets)
-    follow.report.note(
-        follow.job.id,
-        staying[0].line,
-        f"steps that came after the upload stay in `{follow.job.id}` and now run before "
-        f"publishing: {names}; if one relies on the published package, move it to a job that "
-        f"needs {jobs}",
-    )
-
-
-def _named(step: Step) -> str:
-    name = step.data.get("name") or step.uses or "the `run` step"
-    return f"`{name}`"
 
 
 # -- jobs that needed the old job ----------------------------------------------------------------
@@ -227,8 +103,8 @@ def _replace_need(
         patch.insert_item(path, index, extra, after=True)
 
 
-def add_need(patch: RestructurePatch, job: Job, new_id: str) -> None:
-    """Make `job` also wait for `new_id`."""
+def add_need(patch: RestructurePatch, job: Job, new_id: str, condition: str | None = None) -> None:
+    """Make `job` also wait for `new_id` (and, with `condition`, run under that `if:`)."""
     needs = job.data.get("needs")
     path = (*job.path, "needs")
     if isinstance(needs, str):
@@ -237,9 +113,16 @@ def add_need(patch: RestructurePatch, job: Job, new_id: str) -> None:
         patch.insert_item(path, len(needs) - 1, new_id, after=True)
     elif needs is not None:
         raise UnsupportedEdit(f"cannot add `{new_id}` to `needs: {needs!r}`")
-    else:
+    if condition is not None and "if" in job.data:
+        patch.replace_scalar((*job.path, "if"), condition)
+    entries: dict[str, Any] = {} if needs is not None else {"needs": new_id}
+    if condition is not None and "if" not in job.data:
+        entries["if"] = condition
+    if entries:
         keys = list(job.data)
         runs_on = keys.index("runs-on") if "runs-on" in keys else 0
         # Right before `runs-on`; never after it, where the environment and permissions go.
         after = keys[runs_on - 1] if runs_on > 0 else None
-        patch.insert_entries(job.path, {"needs": new_id}, after=after)
+        if needs is not None:
+            after = "needs"
+        patch.insert_entries(job.path, entries, after=after)

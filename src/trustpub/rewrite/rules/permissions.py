@@ -64,8 +64,13 @@ def _read_all() -> dict[str, Any]:
     return {scope: "read" for scope in READ_ALL_SCOPES}
 
 
-def new_job_permissions(workflow: Workflow, job: Job) -> dict[str, Any] | None:
-    """The block to add to a job that has none, or None when the job already has id-token."""
+def new_job_permissions(
+    workflow: Workflow, job: Job, keep: frozenset[str] = frozenset()
+) -> dict[str, Any] | None:
+    """The block to add to a job that has none, or None when the job already has id-token.
+
+    `keep`: write scopes the job's other steps use with the default token (`token_access.py`).
+    """
     inherited = workflow.permissions
     if grants_id_token(inherited):
         return None
@@ -76,6 +81,7 @@ def new_job_permissions(workflow: Workflow, job: Job) -> dict[str, Any] | None:
     elif inherited is None and "permissions" not in workflow.data:
         # Default token permissions: keep read access to the code the job checks out.
         scopes = {"contents": "read"} if job.checks_out_code() else {}
+        scopes.update({scope: "write" for scope in sorted(keep) if scope != ID_TOKEN})
     else:
         scopes = {}
     return {**scopes, ID_TOKEN: ID_TOKEN_WRITE}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -18,6 +19,7 @@ from trustpub.rewrite.rules import environment, permissions
 from trustpub.rewrite.rules.base import HandOff, StepPlan
 from trustpub.rewrite.rules.followers import PublishTarget
 from trustpub.rewrite.rules.handover import PYPA_STEP_USES
+from trustpub.rewrite.rules.job_keys import carried_keys
 from trustpub.rewrite.rules.new_jobs import NewJob, NewStep, jobs_text
 from trustpub.rewrite.rules.pypa_action import SUNSET_REF, SUPPORTED_REF
 from trustpub.rewrite.workflow import Job, Workflow
@@ -34,12 +36,19 @@ class SplitRefused(Exception):
         self.advice = advice
 
 
+def _with_condition(header: dict[str, Any], condition: str) -> dict[str, Any]:
+    """The header with `if:` set, right after `needs:`."""
+    rest = {k: v for k, v in header.items() if k not in ("needs", "if")}
+    return {"needs": header["needs"], "if": condition, **rest}
+
+
 @dataclass
 class PublishJobs:
     """Makes the publish jobs of one workflow: ids that do not collide, the file's layout."""
 
     workflow: Workflow
     options: Options
+    parallel: bool = False  # the publish jobs being made may run at the same time
 
     @cached_property
     def conventions(self) -> artifacts.Conventions:
@@ -70,11 +79,11 @@ class PublishJobs:
         condition = conditions.combine(job.data.get("if"), target.step_if)
         if condition is not None:
             header["if"] = condition
-        header["runs-on"] = "ubuntu-latest"
+        carried = carried_keys(job, runs_scripts=False, parallel=self.parallel)
+        header["runs-on"] = carried.entries.pop("runs-on")
         header["environment"], env_name = self._environment(job, job_id, target, project, report)
         header["permissions"] = {permissions.ID_TOKEN: permissions.ID_TOKEN_WRITE}
-        if job.data.get("continue-on-error") is True:
-            header["continue-on-error"] = True
+        header.update(carried.entries)
         line = target.source.step.line
         index = _INDEX_NAMES[target.kind]
         report.change(job_id, line, f"added job `{job_id}`: publishes to {index} from `{job.id}`")
@@ -82,6 +91,9 @@ class PublishJobs:
             report.change(job_id, line, description)
         for message in self._notes(target):
             report.note(job_id, line, message)
+        left = carried.note(job_id, job.id)
+        if left:
+            report.note(job_id, job.line, left)
         report.publishers.append(
             TrustedPublisher(
                 index=target.kind.value,
@@ -157,23 +169,50 @@ class PublishJobs:
         value = environment.new_environment(kind, project.normalized, self.options)
         return value, environment.environment_name(kind, self.options)
 
-    def gate(self, targets: list[PublishTarget], report: ResultBuilder) -> None:
-        pypi = next((t for t in targets if t.kind is IndexKind.PYPI), None)
-        test = next((t for t in targets if t.kind is IndexKind.TESTPYPI), None)
-        if not self.options.gate_pypi_on_testpypi or pypi is None or test is None:
-            return
-        assert pypi.job is not None and test.job is not None
-        needs = pypi.job.header.get("needs", Flow(()))
-        pypi.job.header["needs"] = Flow((*needs.items, test.job_id))
-        line = pypi.source.step.line
-        report.change(pypi.job_id, line, f"`{pypi.job_id}` runs only after `{test.job_id}`")
-        if not conditions.same_condition(pypi.job.header.get("if"), test.job.header.get("if")):
+    def gate(self, job: Job, targets: list[PublishTarget], report: ResultBuilder) -> None:
+        """Each upload that ran after another in the job still runs after it (a failed TestPyPI
+        upload stopped the PyPI one); an added TestPyPI job gates PyPI when asked to."""
+        chain = [t for t in targets if t.plan is not None or self.options.gate_pypi_on_testpypi]
+        for earlier, later in itertools.pairwise(chain):
+            assert earlier.job is not None and later.job is not None
+            self.wait(job.id, earlier.job.id, earlier.job.header.get("if"), later, report)
+
+    def wait(
+        self,
+        source: str,
+        earlier: str,
+        earlier_if: Any,
+        later: PublishTarget,
+        report: ResultBuilder,
+    ) -> None:
+        """Make `later`'s job need the job `earlier` (whose condition is `earlier_if`)."""
+        assert later.job is not None
+        header = later.job.header
+        needs = list(header.get("needs", Flow(())).items)
+        condition = header.get("if")
+        line = later.source.step.line
+        header["needs"] = Flow((*needs, earlier))
+        report.change(
+            later.job_id, line, f"`{later.job_id}` runs after `{earlier}`, as in `{source}`"
+        )
+        if conditions.implies(condition, earlier_if):
+            return  # whenever `earlier` is skipped by its condition, so is `later`
+        careful = conditions.after_earlier_job(condition, earlier, needs)
+        if careful is None:
             report.note(
-                pypi.job_id,
+                later.job_id,
                 line,
-                f"`{test.job_id}` runs under a different condition; whenever it is skipped, "
-                f"`{pypi.job_id}` is skipped too",
+                f"`{earlier}` runs under a different condition; whenever it is skipped, "
+                f"`{later.job_id}` is skipped too (its `if:` calls a status function trustpub "
+                "cannot carry over)",
             )
+            return
+        later.job.header = _with_condition(header, careful)
+        report.change(
+            later.job_id,
+            line,
+            f"`{later.job_id}` still runs when `{earlier}` is skipped by its own condition",
+        )
 
     def artifact_ref(self, action: str, job: Job, report: ResultBuilder) -> artifacts.ActionRef:
         ref = self.conventions.ref(action)

@@ -22,18 +22,19 @@ from trustpub.rewrite.indexes import IndexKind
 from trustpub.rewrite.restructure import RestructurePatch
 from trustpub.rewrite.result import ResultBuilder
 from trustpub.rewrite.rules import pypa_action
-from trustpub.rewrite.rules.base import StepPlan
+from trustpub.rewrite.rules.base import HandOff, StepPlan
 from trustpub.rewrite.rules.build_jobs import own_permissions, packages_path, store_dists
+from trustpub.rewrite.rules.follow_up import follow_up_job
 from trustpub.rewrite.rules.followers import (
     Follow,
     PublishTarget,
     add_need,
     needs_list,
-    release_job,
     retarget_needs,
 )
 from trustpub.rewrite.rules.new_jobs import NewStep
 from trustpub.rewrite.rules.publish_jobs import PublishJobs, SplitRefused
+from trustpub.rewrite.rules.token_access import TokenAccess, kept_note, token_access
 from trustpub.rewrite.workflow import Job, Step
 
 DOWNLOAD_ACTIONS = frozenset({artifacts.DOWNLOAD, "dawidd6/action-download-artifact"})
@@ -96,6 +97,14 @@ class Splitter(PublishJobs):
     # -- which layout --------------------------------------------------------------------------
 
     def layout(self, job: Job, plans: list[StepPlan]) -> Layout:
+        layout = self._layout(job, plans)
+        if layout is not Layout.IN_PLACE or not self.splittable(job, plans):
+            return layout
+        # A job whose steps write with its default token keeps its permissions exactly: the
+        # upload moves to a publish job, the only one that gets `id-token: write`.
+        return Layout.SPLIT if self.access(job, plans).constrains else layout
+
+    def _layout(self, job: Job, plans: list[StepPlan]) -> Layout:
         kinds = [p.target.kind for p in plans]
         if not plans or len(set(kinds)) != len(kinds):
             return Layout.IN_PLACE  # the engine reports these as before
@@ -105,6 +114,21 @@ class Splitter(PublishJobs):
         if only_downloads(job, plans):
             return Layout.FAN_OUT if two and not is_matrix(job) else Layout.IN_PLACE
         return Layout.SPLIT if two or not self.options.keep_build_in_job else Layout.IN_PLACE
+
+    def splittable(self, job: Job, plans: list[StepPlan]) -> bool:
+        """True when the uploads can move to publish jobs (the user did not ask to keep them)."""
+        kinds = [p.target.kind for p in plans]
+        return (
+            bool(plans)
+            and len(set(kinds)) == len(kinds)
+            and not self.options.keep_build_in_job
+            and not only_downloads(job, plans)
+            and all(p.is_pypa_action or isinstance(p.hand_off, HandOff) for p in plans)
+        )
+
+    def access(self, job: Job, plans: list[StepPlan]) -> TokenAccess:
+        uploads = [p.step.index for p in plans]
+        return token_access(self.workflow, job, uploads, self.options.default_permissions)
 
     def _tool_layout(self, plans: list[StepPlan]) -> Layout:
         """Two indexes: split. One: tools that publish with trusted publishing keep their upload
@@ -147,12 +171,16 @@ class Splitter(PublishJobs):
         for target in targets:
             needs = [job.id, *self._needed_by(job, target)]
             target.job = self.publish_job(job, target, [download], needs, projects, patch, report)
-        self.gate(targets, report)
-        own_permissions(self.workflow, job, patch, report)
+        self.gate(job, targets, report)
+        access = self.access(job, plans)
+        if access.constrains:
+            report.note(job.id, job.line, kept_note(job, access))
+        else:
+            own_permissions(self.workflow, job, patch, report)
         follow = Follow(
             self.workflow, job, targets, patch, report, self.id_maker(job), self.dash_column
         )
-        release = release_job(follow, download)
+        release = follow_up_job(follow, download, path)
         store = artifacts.upload_step(upload_ref, name, path, matrix)
         store_dists(job, plans, store, patch, report)
         new_jobs = [t.job for t in targets if t.job] + ([release] if release else [])
@@ -227,16 +255,49 @@ class Splitter(PublishJobs):
                 if conditions.foreign_context(step.data, set(self.workflow.env)):
                     raise SplitRefused("a download step reads values of this job", _BY_HAND)
                 copies.append(patch.take_item(steps, step.index, self.dash_column))
+                self._note_retired(job, step, report)
         target = PublishTarget(IndexKind.TESTPYPI, test, test or pypi)
         needs = list(dict.fromkeys([*needs_list(job), *self._needed_by(job, target)]))
         target.job = self.publish_job(job, target, copies, needs, projects, patch, report)
         if test is not None:
             patch.remove_item(steps, test.step.index)
+        if test is not None and pypi.step.index < test.step.index:
+            self.wait(job.id, job.id, job.data.get("if"), target, report)
         self.insert_jobs(job, [target.job], patch)
-        if self.options.gate_pypi_on_testpypi:
-            add_need(patch, job, target.job.id)
-            report.change(job.id, job.line, f"`{job.id}` now runs after `{target.job.id}`")
+        if (test is None and self.options.gate_pypi_on_testpypi) or (
+            test is not None and test.step.index < pypi.step.index
+        ):
+            self._wait_in_place(job, target, patch, report)
         return pypi
+
+    def _wait_in_place(
+        self, job: Job, test: PublishTarget, patch: RestructurePatch, report: ResultBuilder
+    ) -> None:
+        """The job keeps its PyPI upload and now waits for the TestPyPI job that ran first."""
+        condition = job.data.get("if")
+        careful = None
+        if not conditions.implies(condition, test.job.header.get("if") if test.job else None):
+            careful = conditions.after_earlier_job(condition, test.job_id, needs_list(job))
+        add_need(patch, job, test.job_id, careful)
+        report.change(job.id, job.line, f"`{job.id}` now runs after `{test.job_id}`")
+        if careful is not None:
+            report.change(
+                job.id,
+                job.line,
+                f"`{job.id}` still runs when `{test.job_id}` is skipped by its own condition",
+            )
+
+    def _note_retired(self, job: Job, step: Step, report: ResultBuilder) -> None:
+        major = artifacts.retired_major(step.uses)
+        if major is not None:
+            report.note(
+                job.id,
+                step.line,
+                f"the download step the new job copies from `{job.id}` uses `{step.uses}`, which "
+                "no longer runs on github.com (v1-v3 used a retired artifact service): move this "
+                "workflow's upload-artifact and download-artifact steps to v4 or later together "
+                "(v4 needs a distinct artifact name per upload)",
+            )
 
     # -- shared pieces -------------------------------------------------------------------------
 
