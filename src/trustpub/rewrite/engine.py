@@ -20,6 +20,7 @@ from trustpub.rewrite.result import (
     ProjectLookup,
     ResultBuilder,
     RewriteResult,
+    SkipKind,
     Status,
     TrustedPublisher,
 )
@@ -31,6 +32,7 @@ from trustpub.rewrite.verify import verify
 from trustpub.rewrite.workflow import Job, Workflow
 
 STEP_RULES: list[StepRule] = [pypa_action.plan, run_tools.plan]
+_OPTED_OUT = "opted out with `# trustpub: ignore`"
 
 # Words every upload trustpub knows contains (the PyPA action, twine, `uv|pdm|poetry|hatch|flit
 # publish`, maturin and maturin-action, their credential variables); files without any, and
@@ -115,9 +117,17 @@ class _Migration:
         if not plans:
             return
         self.publishing = True
-        has_id_token = permissions.job_has_id_token(self.workflow, job)
-        # An upload trustpub cannot read (a problem) may still send a token: never "migrated".
-        if not any(p.uses_token or p.problem for p in plans) and has_id_token:
+        plans = self._set_aside_other_indexes(job, plans)
+        if not plans:
+            return
+        if self.workflow.job_opted_out(job):
+            self.result.skip(job.id, job.line, _OPTED_OUT, kind=SkipKind.IGNORED)
+            return
+        if all(p.sends_no_token for p in plans) and permissions.job_has_id_token(
+            self.workflow, job
+        ):
+            # No credential reaches these uploads: whatever else trustpub cannot read about
+            # them (an index chosen at run time), the job already publishes without a token.
             self.result.migrated_jobs.add(job.id)
             return
         ready = [p for p in plans if not p.problem]
@@ -133,12 +143,26 @@ class _Migration:
         if ready:
             self._migrate(job, ready, layout)
 
+    def _set_aside_other_indexes(self, job: Job, plans: list[StepPlan]) -> list[StepPlan]:
+        """Report uploads to indexes other than PyPI and TestPyPI (information: their
+        credentials stay) and return the others."""
+        kept = []
+        for plan in plans:
+            if plan.target.kind is IndexKind.OTHER:
+                reason = plan.target.why_not(plan.uses_token)
+                self.result.skip(job.id, plan.step.line, reason, kind=SkipKind.OTHER_INDEX)
+            else:
+                kept.append(plan)
+        return kept
+
     def _composite(self, runs: Job) -> None:
         for step in runs.steps():
             for rule in STEP_RULES:
                 plan = rule(self.workflow, runs, step)
                 if plan is not None and plan.uses_token:
                     self.publishing = True
+                    if not self._set_aside_other_indexes(runs, [plan]):
+                        continue
                     self.result.skip(
                         None,
                         step.line,
@@ -156,8 +180,6 @@ class _Migration:
         """
         workflow = self.workflow
         pypa = any(p.is_pypa_action or p.needs_pypa_action for p in plans)
-        if workflow.job_opted_out(job):
-            return "opted out with `# trustpub: ignore`", ""
         if self.options.github_enterprise:
             return (
                 "PyPI accepts trusted-publishing tokens only from github.com, "
@@ -356,8 +378,8 @@ class _Migration:
     def _finish(self, path: str, original: str, opted_out: bool = False) -> RewriteResult:
         doc = self.workflow.doc
         if opted_out:
-            self.result.skip(None, 1, "opted out with `# trustpub: ignore` at the top of the file")
-            return self._result(path, original, original, Status.SKIPPED)
+            self.result.skip(None, 1, f"{_OPTED_OUT} at the top of the file", kind=SkipKind.IGNORED)
+            return self._result(path, original, original, Status.IGNORED)
         if not self.patch:
             status = self._status_without_changes()
             return self._result(path, original, original, status)
@@ -377,8 +399,11 @@ class _Migration:
         return len(self.patch.edits), len(self.patch.data_ops)
 
     def _status_without_changes(self) -> Status:
-        if self.result.skips:
+        kinds = {s.kind for s in self.result.skips}
+        if SkipKind.TOKEN in kinds:
             return Status.SKIPPED
+        if SkipKind.IGNORED in kinds:
+            return Status.IGNORED
         if self.result.migrated_jobs:
             return Status.MIGRATED
         return Status.UNCHANGED
