@@ -22,6 +22,7 @@ from trustpub.rewrite.result import (
     RewriteResult,
     SkipKind,
     Status,
+    TokenUpload,
     TrustedPublisher,
 )
 from trustpub.rewrite.rules import environment, permissions, pypa_action, run_tools
@@ -275,6 +276,7 @@ class _Migration:
         for message in plan.notes:
             self.result.note(job.id, plan.step.line, message)
         self.result.removed_secrets(job.id, plan.step.line, plan.secrets)
+        self._migrated(job, [plan])
 
     def _restructure(self, job: Job, plans: list[StepPlan], layout: Layout) -> None:
         """Split the job into build and publish jobs, or give its TestPyPI upload its own job."""
@@ -317,6 +319,14 @@ class _Migration:
         self.result.notes.extend(report.notes)
         self.result.secret_uses.extend(report.secret_uses)
         self.result.publishers.extend(report.publishers)
+        self._migrated(job, plans)
+
+    def _migrated(self, job: Job, plans: list[StepPlan]) -> None:
+        for plan in plans:
+            if plan.uses_token:
+                index = plan.target.kind.value
+                upload = TokenUpload(job.id, plan.step.line, plan.tool, index, plan.secrets)
+                self.result.token_uploads.append(upload)
 
     def _edit_job(self, patch: Patch, job: Job, plan: StepPlan, project: ProjectName) -> list[str]:
         descriptions = plan.edit(patch) if plan.edit else []
@@ -421,6 +431,7 @@ class _Migration:
             removed_secrets=frozenset(u.name for u in r.secret_uses),
             secret_uses=tuple(r.secret_uses),
             publishers=tuple(r.publishers),
+            token_uploads=tuple(r.token_uploads),
         )
 
     def _failed(self, path: str, original: str, failure: Failure) -> RewriteResult:

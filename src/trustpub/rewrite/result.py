@@ -88,6 +88,18 @@ class TrustedPublisher:
 
 
 @dataclass(frozen=True)
+class TokenUpload:
+    """An upload to PyPI or TestPyPI with a token that this rewrite migrates (one per upload:
+    what `check` reports as a finding, beside the token uploads left alone, its skips)."""
+
+    job: str  # the job it was in
+    line: int  # of the upload step
+    tool: str  # "pypa-action", "twine", "uv", ...
+    index: str  # "pypi", "testpypi" or "unknown"
+    secrets: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class SecretUse:
     """A secret that a removed line referred to, and where."""
 
@@ -115,6 +127,7 @@ class RewriteResult:
     publishers: tuple[TrustedPublisher, ...] = ()
     failure: Failure | None = None
     secret_uses: tuple[SecretUse, ...] = ()
+    token_uploads: tuple[TokenUpload, ...] = ()  # the uploads this rewrite migrates
 
     @property
     def changed(self) -> bool:
@@ -136,6 +149,7 @@ class ResultBuilder:
     secret_uses: list[SecretUse] = field(default_factory=list)
     publishers: list[TrustedPublisher] = field(default_factory=list)
     migrated_jobs: set[str] = field(default_factory=set)
+    token_uploads: list[TokenUpload] = field(default_factory=list)
 
     def change(self, job: str, line: int, description: str) -> None:
         self.changes.append(Change(job, line, description))
