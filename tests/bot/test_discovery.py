@@ -97,7 +97,7 @@ def test_code_search_narrows_and_is_confirmed(fake: FakeGitHub, bot: BotHarness)
     assert all(f"org:{ORG}" in r.params["q"] for r in searches)
     assert all("path:.github/workflows" in r.params["q"] for r in searches)
     assert run.outcomes[f"{ORG}/mentions"] == "unchanged"
-    visited = sorted([*org.needs_pr, *org.migrated, *org.failed, *org.skipped, f"{ORG}/mentions"])
+    visited = sorted([*org.needs_pr, *org.migrated, *org.failed, *org.ignored, f"{ORG}/mentions"])
     assert sorted(run.outcomes) == visited
     assert run.summary is not None
     assert run.summary.left_out["no publish tool found by code search"] == len(org.unchanged)

@@ -41,7 +41,7 @@ def plan(workflow: Workflow, job: Job, step: Step) -> StepPlan | None:
     packages_dir = str(inputs.get("packages-dir", inputs.get("packages_dir", "dist")))
     found = StepPlan(step, "pypa-action", target, uses_token, packages_dir=packages_dir)
     if not target.migratable:
-        return replace(found, problem=target.why_not())
+        return replace(found, problem=target.why_not(), problem_is_index=True)
     if has_computed_secret(token_text):
         return replace(
             found,

@@ -93,7 +93,12 @@ class WorkflowUploads:
             needs_pypa_action=upload.tool in HANDOVER_TOOLS,
         )
         if upload.problem:
-            return replace(found, problem=upload.problem, advice=upload.advice)
+            return replace(
+                found,
+                problem=upload.problem,
+                advice=upload.advice,
+                problem_is_index=upload.problem_is_index,
+            )
         return replace(
             found,
             secrets=frozenset(upload.secrets),
@@ -173,7 +178,7 @@ class WorkflowUploads:
                 "split it into one publish job per index (see the Python Packaging Guide)",
             )
         if not upload.target.migratable:
-            upload.refuse(why_not(upload.tool, upload.target))
+            upload.refuse(why_not(upload.tool, upload.target), about_index=True)
         if upload.script.scan.problem:
             upload.refuse(upload.script.scan.problem, "migrate this step by hand")
         text = upload.script.text
