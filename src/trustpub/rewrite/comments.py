@@ -35,11 +35,28 @@ def block_scalar_lines(doc: Document) -> frozenset[int]:
         found: set[int] = set()
         for node in _nodes(doc.root):
             if isinstance(node, ScalarNode) and node.style in ("|", ">"):
-                first = doc.line_of(node.start_mark.index) + 1
-                found.update(range(first, doc.line_of(node.end_mark.index) + 1))
+                found.update(_content_lines(doc, node))
         doc.derived[key] = frozenset(found)
     lines: frozenset[int] = doc.derived[key]
     return lines
+
+
+def _content_lines(doc: Document, node: ScalarNode) -> range:
+    """The lines of a block scalar's content: up to the first line indented less than its
+    first line (the parser's end mark may reach over the comment lines that follow it)."""
+    first = doc.line_of(node.start_mark.index) + 1
+    last = doc.line_of(node.end_mark.index)
+    indent = None
+    for line in range(first, last + 1):
+        text = doc.line_text(line)
+        if not text.strip():
+            continue
+        depth = len(text) - len(text.lstrip(" "))
+        if indent is None:
+            indent = depth
+        elif depth < indent:
+            return range(first, line)
+    return range(first, last + 1)
 
 
 def is_comment_line(doc: Document, line: int) -> bool:
@@ -58,6 +75,27 @@ def kept_comments(doc: Document, start: int, end: int) -> list[str]:
     lines = comment_lines(doc, doc.line_of(start), doc.line_of(max(end - 1, start)))
     texts = [doc.line_text(line).strip() for line in lines]
     return [t for t in texts if not about_credentials(t)]
+
+
+def entry_comments(doc: Document, key: Node, value: Node) -> tuple[list[str], str | None]:
+    """The comment lines right above a mapping entry (at its key's column or deeper) and the
+    comment at the end of its line, for an entry that moves elsewhere (an `if:` lifted to a
+    job): (lines, end-of-line comment)."""
+    line = doc.line_of(key.start_mark.index)
+    column = doc.column_of(key.start_mark.index)
+    above: list[str] = []
+    while line > 0 and is_comment_line(doc, line - 1):
+        text = doc.line_text(line - 1)
+        if len(text) - len(text.lstrip()) < column:
+            break
+        above.insert(0, text.strip())
+        line -= 1
+    end = value.end_mark.index
+    rest = doc.text[end : doc.line_end(doc.line_of(end))].strip()
+    eol = rest[1:].strip() if rest.startswith("#") and isinstance(value, ScalarNode) else None
+    if doc.line_of(end) != doc.line_of(key.start_mark.index):
+        eol = None
+    return above, eol or None
 
 
 def _nodes(root: Node | None) -> list[Node]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from trustpub.rewrite.comments import kept_comments
 from trustpub.rewrite.document import Path
 from trustpub.rewrite.edits import Patch, Slot, UnsupportedEdit, _entry_index, _get, _plain
 from trustpub.rewrite.render import render_entries, render_flow_scalar
@@ -73,6 +74,12 @@ class RestructurePatch(Patch):
 
         self.data_ops.append(capture)
         return taken
+
+    def item_comments(self, seq_path: Path, index: int) -> list[str]:
+        """The comments of an item (and those right above it) that are not about credentials:
+        what a step that goes leaves to the step that takes its place elsewhere."""
+        seq = self._block_sequence(seq_path)
+        return kept_comments(self.doc, *self._item_span(seq, index))
 
     def remove_item(self, seq_path: Path, index: int) -> None:
         seq = self._block_sequence(seq_path)

@@ -10,8 +10,18 @@ from trustpub.rewrite.edits import _plain
 from trustpub.rewrite.render import render_entries, render_flow_scalar
 from trustpub.rewrite.restructure import TakenItem
 
-# A step of a new job: new (a dict, rendered) or moved or copied from elsewhere (text kept).
-NewStep = dict[str, Any] | TakenItem
+
+@dataclass
+class AnnotatedStep:
+    """A new step written below comment lines that came from where it comes from."""
+
+    comments: list[str]
+    step: dict[str, Any]
+
+
+# A step of a new job: new (a dict, rendered, maybe below comments) or moved or copied from
+# elsewhere (text kept).
+NewStep = dict[str, Any] | TakenItem | AnnotatedStep
 
 
 @dataclass
@@ -19,22 +29,38 @@ class NewJob:
     id: str
     header: dict[str, Any]  # the entries before `steps:`, in order
     steps: list[NewStep] = field(default_factory=list)
+    # Comment lines written above a header entry (those of an `if:` lifted from a step).
+    comments: dict[str, list[str]] = field(default_factory=dict)
 
     def lines(self, column: int, style: Style) -> list[str]:
         body = column + style.indent
         dash = body + style.seq_offset
         lines = [f"{' ' * column}{render_flow_scalar(self.id, flow=False)}:"]
-        lines += render_entries(self.header, body, style)
+        for key, value in self.header.items():
+            lines += [f"{' ' * body}{c}" for c in self.comments.get(key, [])]
+            lines += render_entries({key: value}, body, style)
         lines.append(f"{' ' * body}steps:")
         for step in self.steps:
-            lines += step.lines if isinstance(step, TakenItem) else item_lines(step, dash, style)
+            if isinstance(step, TakenItem):
+                lines += step.lines
+            elif isinstance(step, AnnotatedStep):
+                lines += [f"{' ' * dash}{c}" for c in step.comments]
+                lines += item_lines(step.step, dash, style)
+            else:
+                lines += item_lines(step, dash, style)
         return lines
 
     def value(self) -> dict[str, Any]:
         """The job's data; moved steps are read from the data as the patch left them."""
-        steps = [s.value() if isinstance(s, TakenItem) else _plain(s) for s in self.steps]
+        steps = [_step_value(s) for s in self.steps]
         plain: dict[str, Any] = _plain(self.header)
         return {**plain, "steps": steps}
+
+
+def _step_value(step: NewStep) -> Any:
+    if isinstance(step, TakenItem):
+        return step.value()
+    return _plain(step.step if isinstance(step, AnnotatedStep) else step)
 
 
 def item_lines(value: dict[str, Any], dash_column: int, style: Style) -> list[str]:

@@ -11,6 +11,7 @@ from typing import Any
 
 from trustpub.project import ProjectName
 from trustpub.rewrite import artifacts, conditions
+from trustpub.rewrite.comments import about_credentials, entry_comments
 from trustpub.rewrite.indexes import TESTPYPI_UPLOAD_URL, IndexKind
 from trustpub.rewrite.render import Commented, Flow
 from trustpub.rewrite.restructure import RestructurePatch
@@ -20,7 +21,7 @@ from trustpub.rewrite.rules.base import HandOff, StepPlan
 from trustpub.rewrite.rules.followers import PublishTarget
 from trustpub.rewrite.rules.handover import PYPA_STEP_USES
 from trustpub.rewrite.rules.job_keys import carried_keys
-from trustpub.rewrite.rules.new_jobs import NewJob, NewStep, jobs_text
+from trustpub.rewrite.rules.new_jobs import AnnotatedStep, NewJob, NewStep, jobs_text
 from trustpub.rewrite.rules.pypa_action import SUNSET_REF, SUPPORTED_REF
 from trustpub.rewrite.workflow import Job, Workflow
 
@@ -77,8 +78,10 @@ class PublishJobs:
         step, descriptions = self._publish_step(job, target, patch)
         header: dict[str, Any] = {"needs": Flow(tuple(needs))} if needs else {}
         condition = conditions.combine(job.data.get("if"), target.step_if)
+        comments: list[str] = []
         if condition is not None:
-            header["if"] = condition
+            comments, eol = self._if_comments(target)
+            header["if"] = Commented(condition, eol) if eol else condition
         carried = carried_keys(job, runs_scripts=False, parallel=self.parallel)
         header["runs-on"] = carried.entries.pop("runs-on")
         header["environment"], env_name = self._environment(job, job_id, target, project, report)
@@ -106,7 +109,7 @@ class PublishJobs:
         )
         if target.plan is not None:
             report.removed_secrets(job.id, line, target.plan.secrets)
-        return NewJob(job_id, header, [*first_steps, step])
+        return NewJob(job_id, header, [*first_steps, step], {"if": comments} if comments else {})
 
     def _publish_step(
         self, job: Job, target: PublishTarget, patch: RestructurePatch
@@ -114,16 +117,37 @@ class PublishJobs:
         if target.plan is None:
             return self._added_testpypi_step(target.source), ["added an upload to TestPyPI"]
         hand_off = target.plan.hand_off
+        steps = (*job.path, "steps")
         if isinstance(hand_off, HandOff):  # a tool's upload: the PyPA action takes over
-            return dict(hand_off.publish_step), []
+            step = dict(hand_off.publish_step)
+            # A step that goes leaves its comments (but those about the token) to this one.
+            comments = patch.item_comments(steps, target.plan.step.index) if hand_off.goes else []
+            for lifted in self._if_comments(target)[0]:  # those go above the job's `if:`
+                comments.remove(lifted)
+            return (AnnotatedStep(comments, step) if comments else step), []
         within = RestructurePatch(self.workflow.doc)
         descriptions = target.plan.edit(within) if target.plan.edit else []
-        if "if" in target.plan.step.data:
-            within.remove_entry(target.plan.step.path, "if")  # it is the job's `if:` now
+        if "if" in target.plan.step.data:  # it is the job's `if:` now, with its comments
+            within.remove_entry(target.plan.step.path, "if", keep_comments=False)
             descriptions.append("moved the upload's `if:` to the job")
-        steps = (*job.path, "steps")
         moved = patch.take_item(steps, target.plan.step.index, self.dash_column, within)
         return moved, descriptions
+
+    def _if_comments(self, target: PublishTarget) -> tuple[list[str], str | None]:
+        """The comments of the upload's `if:`, which the publish job's `if:` takes along (a
+        tool's step that keeps building keeps its `if:` and their comments)."""
+        plan = target.plan
+        if plan is None or "if" not in plan.step.data:
+            return [], None
+        if isinstance(plan.hand_off, HandOff) and not plan.hand_off.goes:
+            return [], None
+        doc = self.workflow.doc
+        key = doc.key_node(plan.step.path, "if")
+        value = doc.node_at((*plan.step.path, "if"))
+        if key is None or value is None:
+            return [], None
+        above, eol = entry_comments(doc, key, value)
+        return [c for c in above if not about_credentials(c)], eol
 
     def _notes(self, target: PublishTarget) -> list[str]:
         plan = target.plan
