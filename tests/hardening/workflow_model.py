@@ -162,7 +162,7 @@ def after(condition: Any, earlier: str, earlier_if: Any, others: list[str]) -> s
     own = [t for t in terms(condition)] if condition is not None else []
     parts = ["!cancelled()", *(f"needs.{n}.result == 'success'" for n in others)]
     parts.append(f"(needs.{earlier}.result == 'success' || needs.{earlier}.result == 'skipped')")
-    return " && ".join([*parts, *(f"({t})" if "||" in t else t for t in own)])
+    return "${{ " + " && ".join([*parts, *(f"({t})" if "||" in t else t for t in own)]) + " }}"
 
 
 def combined(job_if: Any, step_if: Any) -> Any:

@@ -15,6 +15,7 @@ _STEP_ONLY = re.compile(
     r"\b(steps|env|matrix|strategy|runner|job|secrets)\s*[.\[]|\bhashFiles\s*\("
 )
 _STATUS = re.compile(r"\b(success|failure|always|cancelled)\s*\(\s*\)")
+_OTHER_STATUS = re.compile(r"\b(failure|always|cancelled)\s*\(\s*\)")
 _NEEDS = re.compile(r"\bneeds\s*\.\s*([A-Za-z_][\w-]*)|\bneeds\s*\[\s*'([^']+)'\s*\]")
 _WRAPPED = re.compile(r"\$\{\{(.*)\}\}", re.DOTALL)
 _QUOTED = re.compile(r"('(?:[^']|'')*')")
@@ -63,7 +64,8 @@ def combine(job_if: Any, step_if: Any) -> Any:
     """
     job_text, step_text = expression(job_if), expression(step_if)
     parts = [t for t in (job_text, step_text) if t]
-    needs_success = bool(job_text and _STATUS.search(job_text)) and not (
+    # `success()` alone in the job's condition is what a job that needs the old one has anyway.
+    needs_success = bool(job_text and _OTHER_STATUS.search(job_text)) and not (
         step_text and _STATUS.search(step_text)
     )
     if not parts:
@@ -80,11 +82,11 @@ def same_condition(a: Any, b: Any) -> bool:
 
 
 def implies(condition: Any, required: Any) -> bool:
-    """True when `condition` visibly includes `required` (or nothing is required): its text, or
-    every one of its `&&` terms (but `success()`, which a job that needs the upload's has)."""
+    """True when `condition` visibly includes `required` (or nothing is required): every one of
+    its `&&` terms (but `success()`, which a job that needs the upload's job has)."""
     need = expression(required)
     have = expression(condition) or ""
-    if need is None or need in have:
+    if need is None or need == have:
         return True
     terms = set(conjuncts(have))
     return all(t in terms for t in conjuncts(need) if t != "success()")
@@ -145,7 +147,7 @@ def after_earlier_job(condition: Any, earlier: str, others: list[str]) -> str | 
     result = f"needs.{earlier}.result"
     parts.append(f"({result} == 'success' || {result} == 'skipped')")
     parts += [f"({t})" if "||" in t else t for t in terms]
-    return " && ".join(parts)
+    return "${{ " + " && ".join(parts) + " }}"  # plain YAML, though it starts with `!`
 
 
 # Contexts whose values belong to the job a step runs in.

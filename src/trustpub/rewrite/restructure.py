@@ -14,7 +14,7 @@ from typing import Any
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from trustpub.rewrite.comments import kept_comments
+from trustpub.rewrite.comments import is_comment_line, kept_comments
 from trustpub.rewrite.document import Path
 from trustpub.rewrite.edits import Patch, Slot, UnsupportedEdit, _entry_index, _get, _plain
 from trustpub.rewrite.render import render_entries, render_flow_scalar
@@ -226,6 +226,12 @@ class RestructurePatch(Patch):
         while first > 0 and _comment_at_column(doc.line_text(first - 1), column):
             first -= 1
         last = doc.last_content_line(seq.value[index], dash + 1)
+        # The comment lines right below it, indented into it, are about it too.
+        while last + 1 < doc.line_count and is_comment_line(doc, last + 1):
+            text = doc.line_text(last + 1)
+            if len(text) - len(text.lstrip()) <= column:
+                break
+            last += 1
         return doc.line_start(first), doc.line_end(last)
 
     def _item_text(self, seq: SequenceNode, index: int, value: Any) -> list[str]:

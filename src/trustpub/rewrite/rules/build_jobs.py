@@ -45,11 +45,12 @@ def stays(plan: StepPlan) -> bool:
 def store_dists(
     job: Job,
     plans: list[StepPlan],
-    store: dict[str, Any],
+    store: dict[str, Any] | None,
     patch: RestructurePatch,
     report: ResultBuilder,
 ) -> None:
-    """Take the uploads out of the build job (`plans` in step order) and store the dists."""
+    """Take the uploads out of the build job (`plans` in step order) and store the dists (None:
+    the publish jobs download the artifact the job downloaded)."""
     steps = (*job.path, "steps")
     keeps_building = any(stays(p) for p in plans)
     anchor = plans[-1] if keeps_building else plans[0]
@@ -61,9 +62,9 @@ def store_dists(
                 if description not in said or not description.endswith(_SHARED_ENV):
                     report.change(job.id, plan.step.line, description)
                 said.add(description)
-        if plan is anchor and stays(plan):
+        if store is not None and plan is anchor and stays(plan):
             patch.insert_item(steps, plan.step.index, store, after=True)
-        elif plan is anchor:
+        elif store is not None and plan is anchor:
             patch.replace_item(steps, plan.step.index, store)
         elif not stays(plan):
             patch.remove_item(steps, plan.step.index)

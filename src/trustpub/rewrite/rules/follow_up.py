@@ -12,6 +12,7 @@ and its checkout does not keep the token for git unless a moved step pushes.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 from trustpub.rewrite import conditions
@@ -35,7 +36,7 @@ from trustpub.rewrite.workflow import Step
 _JOB_ONLY = ("matrix", "strategy", "runner", "job")
 
 
-def follow_up_job(follow: Follow, download: dict[str, Any], dists: str) -> NewJob | None:
+def follow_up_job(follow: Follow, download: Callable[[], NewStep], dists: str) -> NewJob | None:
     """The job for the steps that act on the upload, or None; reports the steps that stay."""
     job = follow.job
     uploads = {t.plan.step.index for t in follow.targets if t.plan}
@@ -135,7 +136,7 @@ def _waited(follow: Follow, step: Step) -> list[PublishTarget]:
 
 
 def _make_job(
-    follow: Follow, moving: list[Step], download: dict[str, Any], facts: JobSteps
+    follow: Follow, moving: list[Step], download: Callable[[], NewStep], facts: JobSteps
 ) -> NewJob:
     job, patch = follow.job, follow.patch
     waits = list(dict.fromkeys(t.job_id for s in moving for t in _waited(follow, s)))
@@ -170,7 +171,7 @@ def _make_job(
             f"moved {step_name(step)} to the new job `{new.id}`, which runs after "
             + ", ".join(f"`{w}`" for w in waits),
         )
-    new.steps = [*copied, download, *moved]
+    new.steps = [*copied, download(), *moved]
     return new
 
 

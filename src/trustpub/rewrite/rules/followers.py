@@ -27,6 +27,7 @@ class PublishTarget:
     source: StepPlan  # the upload the job is made from (or modelled on, when added)
     inherits_environment: bool = False
     job: NewJob | None = None
+    promoted: Callable[[Any], Any] | None = None  # reads step outputs from job outputs
 
     @property
     def job_id(self) -> str:
@@ -35,7 +36,9 @@ class PublishTarget:
 
     @property
     def step_if(self) -> Any:
-        return self.source.step.data.get("if")
+        """The upload's `if:`, as a publish job's `if:` can read it (step outputs promoted)."""
+        condition = self.source.step.data.get("if")
+        return self.promoted(condition) if self.promoted else condition
 
 
 @dataclass

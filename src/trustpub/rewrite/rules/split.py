@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -22,6 +23,7 @@ from trustpub.rewrite.indexes import IndexKind
 from trustpub.rewrite.restructure import RestructurePatch
 from trustpub.rewrite.result import ResultBuilder
 from trustpub.rewrite.rules import pypa_action
+from trustpub.rewrite.rules.artifact_reuse import reusable_download
 from trustpub.rewrite.rules.base import HandOff, StepPlan
 from trustpub.rewrite.rules.build_jobs import own_permissions, packages_path, store_dists
 from trustpub.rewrite.rules.follow_up import follow_up_job
@@ -32,6 +34,7 @@ from trustpub.rewrite.rules.followers import (
     needs_list,
     retarget_needs,
 )
+from trustpub.rewrite.rules.job_outputs import promote
 from trustpub.rewrite.rules.new_jobs import NewStep
 from trustpub.rewrite.rules.publish_jobs import PublishJobs, SplitRefused
 from trustpub.rewrite.rules.token_access import TokenAccess, kept_note, token_access
@@ -159,18 +162,35 @@ class Splitter(PublishJobs):
         report: ResultBuilder,
     ) -> None:
         plans = sorted(plans, key=lambda p: p.step.index)
-        self._check_uploads(job, plans)
+        promotion = promote(job, plans)
+        self._check_uploads(job, plans, promotion.condition)
         path = packages_path(plans)
         matrix = is_matrix(job)
-        name = self.artifact_names.allocate(job.id, matrix)
-        upload_ref = self.artifact_ref(artifacts.UPLOAD, job, report)
-        download_ref = self.artifact_ref(artifacts.DOWNLOAD, job, report)
-        download = artifacts.download_step(download_ref, name, path, matrix)
+        steps = (*job.path, "steps")
+        reused = reusable_download(self.workflow, job, plans, path)
+        if reused is None:
+            name = self.artifact_names.allocate(job.id, matrix)
+            upload_ref = self.artifact_ref(artifacts.UPLOAD, job, report)
+            download_ref = self.artifact_ref(artifacts.DOWNLOAD, job, report)
+            download: NewStep = artifacts.download_step(download_ref, name, path, matrix)
+        else:
+            name = str(reused.with_.get("name") or reused.with_.get("pattern") or "")
+            self._note_retired(job, reused, report)
+
+        def first_steps() -> NewStep:
+            if reused is None:
+                return download
+            return patch.take_item(steps, reused.index, self.dash_column, stays=True)
+
         targets = self._targets(plans)
+        for target in targets:
+            target.promoted = promotion.condition
         first_change = len(report.changes)
         for target in targets:
             needs = [job.id, *self._needed_by(job, target)]
-            target.job = self.publish_job(job, target, [download], needs, projects, patch, report)
+            target.job = self.publish_job(
+                job, target, [first_steps()], needs, projects, patch, report
+            )
         self.gate(job, targets, report)
         access = self.access(job, plans)
         if access.constrains:
@@ -180,13 +200,24 @@ class Splitter(PublishJobs):
         follow = Follow(
             self.workflow, job, targets, patch, report, self.id_maker(job), self.dash_column
         )
-        release = follow_up_job(follow, download, path)
-        store = artifacts.upload_step(upload_ref, name, path, matrix)
+        release = follow_up_job(follow, first_steps, path)
+        store = artifacts.upload_step(upload_ref, name, path, matrix) if reused is None else None
         store_dists(job, plans, store, patch, report)
+        promotion.apply(patch, report)
         new_jobs = [t.job for t in targets if t.job] + ([release] if release else [])
         self.insert_jobs(job, new_jobs, patch)
         retarget_needs(follow)
-        self._report_split(job, plans[0], targets, name, path, matrix, report, first_change)
+        if reused is None:
+            self._report_split(job, plans[0], targets, name, path, matrix, report, first_change)
+        else:
+            where = ", ".join(f"`{t.job_id}`" for t in targets)
+            report.change(
+                job.id,
+                plans[0].step.line,
+                f"publishing moved to {where}, which download the artifact `{name}` as this job "
+                "does (the dists are not uploaded a second time)",
+            )
+            report.changes.insert(first_change, report.changes.pop())
 
     def _targets(self, plans: list[StepPlan]) -> list[PublishTarget]:
         single = len(plans) == 1
@@ -301,19 +332,24 @@ class Splitter(PublishJobs):
 
     # -- shared pieces -------------------------------------------------------------------------
 
-    def _check_uploads(self, job: Job, plans: list[StepPlan]) -> None:
+    def _check_uploads(
+        self, job: Job, plans: list[StepPlan], promoted: Callable[[Any], Any] = lambda c: c
+    ) -> None:
         if "${{" in str(conditions.expression(job.data.get("if")) or ""):
             raise SplitRefused("the job's `if:` mixes `${{ }}` with other text", _BY_HAND)
         for plan in plans:
             line = plan.step.line
-            context = conditions.step_only_context(plan.step.data.get("if"))
+            context = conditions.step_only_context(promoted(plan.step.data.get("if")))
             if context:
                 raise SplitRefused(
                     f"the upload on line {line} runs only if a condition that reads `{context}` "
                     "holds, and a publish job's `if:` cannot read it",
                     _BY_HAND,
                 )
-            foreign = conditions.foreign_context(_moving(plan), set(self.workflow.env))
+            moving = _moving(plan)
+            if "if" in moving:
+                moving = {**moving, "if": promoted(moving["if"])}
+            foreign = conditions.foreign_context(moving, set(self.workflow.env))
             if foreign:
                 raise SplitRefused(
                     f"the upload on line {line} reads `{foreign}` from this job, which a "
