@@ -168,9 +168,14 @@ class Patch:
         self.data_ops.append(replace)
 
     def insert_entries(
-        self, mapping_path: Path, entries: dict[str, Any], after: str | None = None
+        self,
+        mapping_path: Path,
+        entries: dict[str, Any],
+        after: str | None = None,
+        comments: dict[str, list[str]] | None = None,
     ) -> None:
-        """Insert block entries after the entry `after` (or at the end of the mapping)."""
+        """Insert block entries after the entry `after` (or at the end of the mapping), each
+        below the comment lines `comments` gives for its key."""
         mapping = self._mapping(mapping_path)
         if mapping.flow_style or not mapping.value:
             raise UnsupportedEdit("cannot add keys to a flow-style or empty mapping")
@@ -178,7 +183,10 @@ class Patch:
         column = self.doc.column_of(mapping.value[0][0].start_mark.index)
         key_node, value_node = mapping.value[index]
         last_line = self.doc.last_content_line(value_node, key_node.end_mark.index)
-        lines = render_entries(entries, column, self.doc.style)
+        lines: list[str] = []
+        for key, value in entries.items():
+            lines += [" " * column + c for c in (comments or {}).get(key, [])]
+            lines += render_entries({key: value}, column, self.doc.style)
         self._insert_lines(self.doc.line_end(last_line), lines)
 
         def insert(data: Any) -> None:

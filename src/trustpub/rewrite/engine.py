@@ -8,7 +8,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from trustpub.project import ProjectName, ProjectNameProblem
-from trustpub.rewrite import pull_requests
+from trustpub.rewrite import conditions, pull_requests
 from trustpub.rewrite.document import Document, WorkflowSyntaxError
 from trustpub.rewrite.edits import Patch, UnsupportedEdit
 from trustpub.rewrite.expressions import referenced_secrets
@@ -26,9 +26,11 @@ from trustpub.rewrite.result import (
     TrustedPublisher,
 )
 from trustpub.rewrite.rules import environment, permissions, pypa_action, run_tools, token_access
-from trustpub.rewrite.rules.base import StepPlan, StepRule
+from trustpub.rewrite.rules.base import NoHandOff, StepPlan, StepRule
+from trustpub.rewrite.rules.followers import needs_list
+from trustpub.rewrite.rules.lift_condition import lift, liftable
 from trustpub.rewrite.rules.publish_jobs import SplitRefused
-from trustpub.rewrite.rules.split import Layout, Splitter
+from trustpub.rewrite.rules.split import Layout, Splitter, only_downloads
 from trustpub.rewrite.verify import verify
 from trustpub.rewrite.workflow import Job, Workflow
 
@@ -88,6 +90,7 @@ class _Migration:
         self.splitter = Splitter(self.workflow, self.options)
         # The sizes of self.patch when it held exactly one verified job patch (patches only grow).
         self.verified: tuple[int, int] | None = None
+        self.lifted: set[str] = set()  # jobs that take their upload's `if:` (lift_condition.py)
 
     def run(self, path: str, original: str) -> RewriteResult:
         workflow = self.workflow
@@ -133,7 +136,13 @@ class _Migration:
             return
         ready = [p for p in plans if not p.problem]
         layout = self.splitter.layout(job, ready)
-        blocker = self._blocker(job, plans, in_place=layout is not Layout.SPLIT)
+        guarded = self._only_uploads_keep_pull_requests_out(job, ready)
+        if layout is Layout.IN_PLACE and guarded and self.splitter.splittable(job, ready):
+            layout = Layout.SPLIT  # the uploads' own `if:` exclude pull requests, the job's not
+        elif layout is Layout.IN_PLACE and guarded and liftable(self.workflow, job, ready):
+            self.lifted.add(job.id)  # a job that only downloads and publishes takes that `if:`
+        in_place = layout is not Layout.SPLIT
+        blocker = self._blocker(job, plans, in_place, lifted=job.id in self.lifted)
         if blocker is not None:
             reason, advice = blocker
             self.result.skip(job.id, job.line, reason, advice)
@@ -173,7 +182,7 @@ class _Migration:
                     )
 
     def _blocker(
-        self, job: Job, plans: list[StepPlan], in_place: bool = True
+        self, job: Job, plans: list[StepPlan], in_place: bool = True, lifted: bool = False
     ) -> tuple[str, str] | None:
         """Why this whole job must be left alone, with what to do instead.
 
@@ -200,7 +209,9 @@ class _Migration:
                 "publishing and which must never get `id-token: write`",
                 "publish from a workflow triggered by a release, a tag push or workflow_dispatch",
             )
-        unguarded = self._pull_requests_reach(job, plans, in_place)
+        unguarded = self._pull_requests_reach(job, plans, in_place and not lifted)
+        if unguarded and in_place and self._pull_requests_reach(job, plans, False) is None:
+            return self._guarded_upload_stays(job, plans)
         if unguarded:
             return unguarded
         if pypa and in_place and job.container:
@@ -215,6 +226,37 @@ class _Migration:
                 "publish from a separate ubuntu-latest job that downloads the built dists",
             )
         return None
+
+    def _guarded_upload_stays(self, job: Job, plans: list[StepPlan]) -> tuple[str, str]:
+        """Why an upload whose own `if:` keeps pull requests out cannot move to a publish job,
+        which is what would keep `id-token: write` away from them."""
+        reasons = [p.problem for p in plans if p.problem]
+        reasons += [p.hand_off.reason for p in plans if isinstance(p.hand_off, NoHandOff)]
+        contexts = [conditions.step_only_context(p.step.data.get("if")) for p in plans]
+        reasons += [f"its `if:` reads `{c}`, which a job's `if:` cannot" for c in contexts if c]
+        if self.options.keep_build_in_job:
+            reasons.append("the job keeps its upload (`--keep-build-in-job`)")
+        waiting = [o.id for o in self.workflow.jobs() if job.id in needs_list(o)]
+        if only_downloads(job, plans) and waiting:
+            reasons.append(
+                f"the job only downloads and publishes, and `{waiting[0]}` needs it, which would "
+                "be skipped on pull requests too if the job took the upload's `if:`"
+            )
+        why = reasons[0] if reasons else "the job cannot be split"
+        return (
+            "the upload's `if:` keeps pull requests out, but the job runs on them too, so the "
+            "upload must move to a publish job of its own before it gets `id-token: write`, and "
+            f"it cannot: {why}",
+            "give the job an `if:` that excludes pull requests, or move the upload to a job "
+            "of its own by hand",
+        )
+
+    def _only_uploads_keep_pull_requests_out(self, job: Job, plans: list[StepPlan]) -> bool:
+        return (
+            bool(plans)
+            and self._pull_requests_reach(job, plans, in_place=True) is not None
+            and self._pull_requests_reach(job, plans, in_place=False) is None
+        )
 
     def _pull_requests_reach(
         self, job: Job, plans: list[StepPlan], in_place: bool
@@ -234,9 +276,11 @@ class _Migration:
             for conditions in guards
         ):
             return None
-        where = "the job's `if:`" if in_place else "neither the job's `if:` nor the upload's"
+        where = (
+            "the job's `if:` does not" if in_place else "neither the job's `if:` nor the upload's"
+        )
         return (
-            f"the workflow runs on `{events[0]}`, and {where} keeps the publishing job from "
+            f"the workflow runs on `{events[0]}`, and {where} keep the publishing job from "
             "running on pull requests (from forks, too), which must never get `id-token: write`",
             "add a condition to the job that excludes pull requests, e.g. "
             "`if: startsWith(github.ref, 'refs/tags/')` or `if: github.event_name == 'release'`, "
@@ -343,13 +387,20 @@ class _Migration:
                 self.result.token_uploads.append(upload)
 
     def _edit_job(
-        self, patch: Patch, job: Job, uploads: list[tuple[StepPlan, ProjectName]]
+        self, patch: RestructurePatch, job: Job, uploads: list[tuple[StepPlan, ProjectName]]
     ) -> list[tuple[StepPlan, list[str]]]:
         """Migrate the job's uploads (one index) in place; what changed, by upload."""
         edited = [(plan, plan.edit(patch) if plan.edit else []) for plan, _ in uploads]
         descriptions = edited[-1][1]  # the job-level changes are told at the last upload
         kind = uploads[0][0].target.kind
         new_entries: dict[str, Any] = {}
+        comments: dict[str, list[str]] = {}
+        if job.id in self.lifted:  # the upload's `if:` is the job's now
+            lifted = lift(patch, self.workflow, job, uploads[0][0])
+            if lifted.entry is not None:
+                new_entries["if"] = lifted.entry
+                comments["if"] = lifted.comments
+            descriptions.append(lifted.description)
         env_name = environment.existing_environment(job)
         if env_name is None:
             new_entries["environment"] = environment.new_environment(
@@ -372,7 +423,7 @@ class _Migration:
             elif inherited := permissions.workflow_level_id_token(self.workflow):
                 self.result.note(job.id, job.line, inherited)
         if new_entries:
-            patch.insert_entries(job.path, new_entries, after=_anchor_key(job))
+            patch.insert_entries(job.path, new_entries, after=_anchor_key(job), comments=comments)
         for project in {p.name: p for _, p in uploads}.values():
             self.result.publishers.append(
                 TrustedPublisher(
