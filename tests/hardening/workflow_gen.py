@@ -328,6 +328,8 @@ def _pypa_after(data: dict[str, Any], token: bool) -> dict[str, Any]:
     after = dict(data)
     if after["uses"].endswith("@master"):
         after["uses"] = after["uses"].replace("@master", "@release/v1")
+    if after["uses"].endswith("@v1.5.0"):  # before trusted publishing: the current release
+        after["uses"] = after["uses"].replace("@v1.5.0", "@v1.14.2")
     inputs = {
         k: v for k, v in data.get("with", {}).items() if k not in ("user", "username", "password")
     }

@@ -155,6 +155,10 @@ class Patch:
 
         self.data_ops.append(replace)
 
+    def replace_comment_text(self, start: int, end: int, text: str) -> None:
+        """Replace text inside a comment (a pin's version comment): the data does not change."""
+        self._add(start, end, text)
+
     def edit_scalar_text(self, path: Path, changes: list[tuple[int, int, str]], value: str) -> None:
         """Replace text ranges inside the scalar at `path`, which then reads `value`.
 

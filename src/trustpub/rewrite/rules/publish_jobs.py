@@ -22,7 +22,13 @@ from trustpub.rewrite.rules.followers import PublishTarget
 from trustpub.rewrite.rules.handover import PYPA_STEP_USES
 from trustpub.rewrite.rules.job_keys import carried_keys
 from trustpub.rewrite.rules.new_jobs import AnnotatedStep, NewJob, NewStep, jobs_text
-from trustpub.rewrite.rules.pypa_action import SUNSET_REF, SUPPORTED_REF
+from trustpub.rewrite.rules.pypa_pin import (
+    CURRENT_RELEASE,
+    CURRENT_SHA,
+    PYPA_ACTION,
+    bumped_comment,
+    pin_bump,
+)
 from trustpub.rewrite.workflow import Job, Workflow
 
 _INDEX_NAMES = {IndexKind.PYPI: "PyPI", IndexKind.TESTPYPI: "TestPyPI"}
@@ -120,6 +126,8 @@ class PublishJobs:
         steps = (*job.path, "steps")
         if isinstance(hand_off, HandOff):  # a tool's upload: the PyPA action takes over
             step = dict(hand_off.publish_step)
+            if self.conventions.pins_by_sha and step.get("uses") == PYPA_STEP_USES:
+                step["uses"] = Commented(f"{PYPA_ACTION}@{CURRENT_SHA}", CURRENT_RELEASE)
             # A step that goes leaves its comments (but those about the token) to this one.
             comments = patch.item_comments(steps, target.plan.step.index) if hand_off.goes else []
             for lifted in self._if_comments(target)[0]:  # those go above the job's `if:`
@@ -158,15 +166,20 @@ class PublishJobs:
         notes = list(plan.hand_off.notes)
         if self.conventions.pins_by_sha:
             notes.append(
-                f"pin `{PYPA_STEP_USES}` to a commit SHA like the workflow's other actions"
+                f"the new PyPA action step is pinned, like the workflow's other actions, to "
+                f"{CURRENT_SHA}, the commit of its current release {CURRENT_RELEASE}; trustpub "
+                "cannot look SHAs up offline: check it against the action's release page"
             )
         return notes
 
     def _added_testpypi_step(self, pypi: StepPlan) -> dict[str, Any]:
         uses: Any = pypi.step.uses
-        if uses.endswith(SUNSET_REF):  # as the PyPI upload it copies moves (pypa_action.py)
-            uses = uses.removesuffix(SUNSET_REF) + SUPPORTED_REF
         comment = self.conventions.comment_after(pypi.step.path)
+        bump = pin_bump(self.workflow, pypi.step)
+        if bump is not None:  # as the PyPI upload it copies moves (pypa_pin.py)
+            uses = uses.replace(bump.old_ref, bump.new_ref)
+            if bump.comment is not None and comment:
+                comment = bumped_comment(comment)
         if comment:
             uses = Commented(uses, comment)
         inputs: dict[str, Any] = {"repository-url": TESTPYPI_UPLOAD_URL}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import Any
 
@@ -10,15 +9,9 @@ from trustpub.rewrite.edits import Patch
 from trustpub.rewrite.expressions import has_computed_secret, referenced_secrets
 from trustpub.rewrite.indexes import classify_url
 from trustpub.rewrite.rules.base import StepPlan
+from trustpub.rewrite.rules.pypa_pin import PYPA_ACTION, PinBump, apply_bump, pin_bump
 from trustpub.rewrite.workflow import Job, Step, Workflow
 
-PYPA_ACTION = "pypa/gh-action-pypi-publish"
-# Trusted publishing shipped in v1.8.0; the `master` branch was sunset before that, and the
-# action's README points its users to `release/v1`.
-TRUSTED_PUBLISHING_SINCE = (1, 8)
-SUNSET_REF, SUPPORTED_REF = "@master", "@release/v1"
-_VERSION = re.compile(r"v?(\d+)\.(\d+)(?:\.\d+)*")
-_VERSION_COMMENT = re.compile(r"#\s*(v?\d+\.\d+(?:\.\d+)*)")
 TOKEN_INPUTS = ("password", "user", "username")
 KEBAB_NAMES = {
     "repository_url": "repository-url",
@@ -60,42 +53,27 @@ def plan(workflow: Workflow, job: Job, step: Step) -> StepPlan | None:
     removals = [k for k in TOKEN_INPUTS if k in inputs]
     if not removals and not renames:
         return found
-    old_pin = _pin_before_trusted_publishing(workflow, step)
+    bump = pin_bump(workflow, step)
     return replace(
         found,
         secrets=referenced_secrets(token_text),
-        edit=lambda patch: _edit(patch, step, inputs, removals, renames),
-        notes=(old_pin,) if old_pin else (),
-    )
-
-
-def _pin_before_trusted_publishing(workflow: Workflow, step: Step) -> str | None:
-    """A note when the step pins a version older than trusted publishing (by tag or comment)."""
-    ref = step.uses.partition("@")[2]
-    version = ref if _VERSION.fullmatch(ref) else None
-    node = workflow.doc.node_at((*step.path, "uses"))
-    if version is None and node is not None:
-        doc = workflow.doc
-        rest = doc.text[node.end_mark.index : doc.line_end(doc.line_of(node.end_mark.index))]
-        comment = _VERSION_COMMENT.search(rest)
-        version = comment.group(1) if comment else None
-    found = _VERSION.fullmatch(version) if version else None
-    if found is None or (int(found[1]), int(found[2])) >= TRUSTED_PUBLISHING_SINCE:
-        return None
-    return (
-        f"{PYPA_ACTION} {version} predates trusted publishing (v1.8.0) and cannot publish "
-        "without a password: update the pin (for example to `release/v1`) before this runs"
+        edit=lambda patch: _edit(patch, step, inputs, removals, renames, bump),
     )
 
 
 def _edit(
-    patch: Patch, step: Step, inputs: dict[str, Any], removals: list[str], renames: dict[str, str]
+    patch: Patch,
+    step: Step,
+    inputs: dict[str, Any],
+    removals: list[str],
+    renames: dict[str, str],
+    bump: PinBump | None,
 ) -> list[str]:
     with_path = (*step.path, "with")
     done: list[str] = []
-    if step.uses.endswith(SUNSET_REF):
-        patch.replace_in_scalar(step.path, "uses", SUNSET_REF, SUPPORTED_REF)
-        done.append(f"moved the sunset `{SUNSET_REF}` ref to `{SUPPORTED_REF}`")
+    if bump is not None:
+        apply_bump(patch, step, bump)
+        done.append(bump.description)
     dropped = set(removals) | {old for old, new in renames.items() if new in inputs}
     if dropped == set(inputs):
         patch.remove_entry(step.path, "with")
