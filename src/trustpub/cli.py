@@ -6,6 +6,7 @@ import contextlib
 import enum
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NamedTuple, NoReturn
 
@@ -328,6 +329,8 @@ def _run(
         from trustpub.github.lookup import GitHubLookup
 
         look_up = GitHubLookup(on_github)
+        if look_up.settings is not None:  # a repository's default token permissions, too
+            job = replace(job, token_env=on_github.token_env, base_url=on_github.base_url)
     request = Request(command, tuple(paths or ()), job, fmt, color, *fleet, look_up=look_up)
     try:
         code = run_command(request)

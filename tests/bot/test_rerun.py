@@ -18,6 +18,7 @@ from bot_helpers import (
 from fake_github import FakeGitHub
 from trustpub.bot.discovery import Selection
 from trustpub.bot.upsert import BotSettings
+from trustpub.rewrite.result import Options
 
 PKG = f"{ORG}/pkg-00"
 RELEASE = ".github/workflows/release.yml"
@@ -215,3 +216,30 @@ def test_marker_edited_away_by_a_maintainer(fake: FakeGitHub, bot: BotHarness) -
     fake.commit(PKG, {RELEASE: PUBLISH.replace("v*", "release-*")})
     assert bot.run().outcomes[PKG] == "updated"
     assert len(fake.pulls(PKG)) == 1 and "<!-- trustpub:v1" in pull.body
+
+
+RELEASE_AFTER_UPLOAD = PUBLISH.replace(
+    "      - run: python -m pip install build && python -m build\n",
+    "      - run: python -m pip install build && python -m build\n"
+    "      - uses: softprops/action-gh-release@v2\n",
+)
+
+
+def test_the_repository_default_token_permissions_decide_the_block(
+    fake: FakeGitHub, bot: BotHarness
+) -> None:
+    # The job's release step writes with the default token: kept in place (as asked), its block
+    # keeps `contents: write` unless GitHub says the defaults are read-only (one request).
+    fake.add_org(ORG)
+    files = python_repo({"release.yml": RELEASE_AFTER_UPLOAD}, "pkg")
+    fake.add_repo(PKG, files=files, default_workflow_permissions="write")
+    fake.add_repo(f"{ORG}/pkg-01", files=files)  # GitHub's default for new repositories: read
+    settings = BotSettings(options=Options(keep_build_in_job=True))
+    bot.run(settings=settings)
+    texts = {
+        name: fake.read(name, RELEASE, DEFAULT_BRANCH) or "" for name in (PKG, f"{ORG}/pkg-01")
+    }
+    assert "      contents: write\n      id-token: write" in texts[PKG]
+    assert "      contents: read\n      id-token: write" in texts[f"{ORG}/pkg-01"]
+    asked = [r for r in fake.requests if r.path.endswith("/actions/permissions/workflow")]
+    assert len(asked) == 2

@@ -362,3 +362,18 @@ def get_workflow(ctx: Context, request: Request, params: dict[str, str]) -> Resp
         if str(item["id"]) == wanted or item["path"].rsplit("/", 1)[-1] == wanted:
             return Response(200, item)
     raise not_found()
+
+
+# ---- workflow permissions -----------------------------------------------------------------
+@route("GET", "/repos/{owner}/{repo}/actions/permissions/workflow")
+def get_workflow_permissions(ctx: Context, request: Request, params: dict[str, str]) -> Response:
+    """The default GITHUB_TOKEN permissions (actions-get-default-workflow-permissions): both keys
+    are always there; reading them takes admin access to the repository."""
+    repo = ctx.repo(params, "admin")
+    return Response(
+        200,
+        {
+            "default_workflow_permissions": repo.default_workflow_permissions,
+            "can_approve_pull_request_reviews": repo.can_approve_pull_request_reviews,
+        },
+    )

@@ -144,6 +144,9 @@ class Repo:
     workflow_ids: dict[str, int] = field(default_factory=dict)
     protected_branches: set[str] = field(default_factory=set)
     next_number: int = 1
+    # Settings > Actions > Workflow permissions: GitHub's default for new repositories is "read".
+    default_workflow_permissions: str = "read"
+    can_approve_pull_request_reviews: bool = False
 
     @property
     def full_name(self) -> str:

@@ -358,3 +358,54 @@ def test_the_token_never_appears_in_diff_or_apply(
     assert caplog.records
     for text in (result.stdout, result.stderr, caplog.text, repr(result.exception)):
         assert TOKEN not in text
+
+
+RELEASE_AFTER_UPLOAD = PUBLISH.replace(
+    "      - run: python -m build\n",
+    "      - run: python -m build\n      - run: gh release create v1 dist/*\n"
+    "        env:\n          GH_TOKEN: ${{ github.token }}\n",
+).replace("pypa/gh-action-pypi-publish@release/v1", "pypa/gh-action-pypi-publish@v1.12.4")
+
+
+@pytest.mark.parametrize(
+    ("default", "block"),
+    [
+        ("write", "+      contents: write\n+      id-token: write"),  # what its release step used
+        ("read", "+      contents: read\n+      id-token: write"),  # it could not write before
+    ],
+)
+def test_the_repository_default_token_permissions_decide_the_block(
+    github_com: FakeGitHub, tmp_path: Path, default: str, block: str
+) -> None:
+    repo = github_com.world.repo("acme", "pkg")
+    assert repo is not None
+    repo.default_workflow_permissions = default
+    options = ["--keep-build-in-job"]  # in place, unless the job's steps need its write access
+    code, output = run(
+        "diff", str(checkout(tmp_path / "pkg", workflow=RELEASE_AFTER_UPLOAD)), *options
+    )
+    assert code == 1
+    assert block in output
+    asked = [r for r in github_com.requests if r.path.endswith("/actions/permissions/workflow")]
+    assert len(asked) == 1
+
+
+def test_without_admin_access_the_defaults_are_assumed_to_allow_writing(
+    github_com: FakeGitHub, tmp_path: Path
+) -> None:
+    repo = github_com.world.repo("acme", "pkg")
+    assert repo is not None
+    repo.permissions["admin"] = False
+    path = checkout(tmp_path / "pkg", workflow=RELEASE_AFTER_UPLOAD)
+    code, output = run("diff", str(path), "--keep-build-in-job")
+    assert code == 1
+    assert "+      contents: write\n+      id-token: write" in output  # what its steps used
+    assert "reading the default workflow permissions: forbidden (403" in output
+    assert "trustpub assumed they allow writing" in output
+
+
+def test_a_repository_whose_layout_does_not_depend_on_them_is_not_asked(
+    github_com: FakeGitHub, tmp_path: Path
+) -> None:
+    run("diff", str(checkout(tmp_path / "pkg")))
+    assert not [r for r in github_com.requests if r.path.endswith("/permissions/workflow")]

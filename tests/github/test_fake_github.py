@@ -800,3 +800,19 @@ def test_a_read_only_flow_writes_nothing(acme: FakeGitHub, gh: Github) -> None:
     list(repo.get_secrets())
     assert acme.requests.writes == []
     assert acme.requests.count("GET") == 4
+
+
+def test_default_workflow_permissions_need_admin_access(acme: FakeGitHub, gh: Github) -> None:
+    # actions-get-default-workflow-permissions: both keys, always; the repository's admins only.
+    from trustpub.github.client import GitHubAccessError
+    from trustpub.github.workflow_permissions import default_workflow_permissions
+
+    assert raw(acme, "GET", "/repos/acme/pkg/actions/permissions/workflow").json() == {
+        "default_workflow_permissions": "read",
+        "can_approve_pull_request_reviews": False,
+    }
+    acme.add_repo("acme/open", default_workflow_permissions="write")
+    assert default_workflow_permissions(gh.get_repo("acme/open")) == "write"
+    acme.add_repo("acme/theirs", permissions={"admin": False, "push": True, "pull": True})
+    with pytest.raises(GitHubAccessError, match=r"forbidden \(403.*Administration read"):
+        default_workflow_permissions(gh.get_repo("acme/theirs"))

@@ -34,6 +34,10 @@ from trustpub.github.environments import ensure_environments, wanted_environment
 from trustpub.github.errors import RateLimitExhausted
 from trustpub.github.remote import RemoteWorkflow, read_workflows, remote_reader
 from trustpub.github.secrets import existing_secrets
+from trustpub.github.workflow_permissions import (
+    default_workflow_permissions,
+    with_default_permissions,
+)
 from trustpub.repository import (
     EnvironmentChange,
     GitHubCheck,
@@ -94,7 +98,14 @@ class Upsert:
         workflows = read_workflows(c.repo, c.default_branch)  # none in an empty repository
         texts = {w.path: w.text for w in workflows}
         reader = remote_reader(c.repo, c.default_branch)
-        result = migrate_repository(c.full_name, texts, reader, self.settings.options)
+        options = self.settings.options
+        result = migrate_repository(c.full_name, texts, reader, options)
+        result = with_default_permissions(
+            result,
+            options,
+            lambda: default_workflow_permissions(c.repo),
+            lambda known: migrate_repository(c.full_name, texts, reader, known),
+        )
         if not result.changed_files:
             return without_changes(c.full_name, result)
         return self._with_changes(c, workflows, result)
@@ -161,7 +172,9 @@ class Upsert:
             and branch.sha != commits.ref_sha(repo, f"heads/{c.default_branch}")
         ):
             return conflict(base, branch)
-        result = replace(result, on_github=self._secrets(c.full_name, repo, result))
+        secrets = self._secrets(c.full_name, repo, result)
+        earlier = result.on_github.problems if result.on_github else ()
+        result = replace(result, on_github=replace(secrets, problems=(*earlier, *secrets.problems)))
         body = render_body(
             settings.template, c.full_name, c.default_branch, settings.branch, result, superseded
         )

@@ -7,11 +7,12 @@ and only a bounded window of them is in flight, so memory does not grow with the
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -22,6 +23,8 @@ from trustpub.rewrite.result import Options
 
 if TYPE_CHECKING:  # the process pool is imported only when a run uses one
     from concurrent.futures import Future, ProcessPoolExecutor
+
+    from trustpub.fleet.local import CheckoutRun
 
 WINDOW_PER_JOB = 4  # tasks in flight per worker: keeps workers busy, memory bounded
 MAX_CHUNK = 16  # repositories per task at most
@@ -39,6 +42,10 @@ class RepositoryJob:
     options: Options
     project: str | None = None
     github: str | None = None
+    # Where diff and apply may read a repository's default token permissions on GitHub (the
+    # token's environment variable, the API's base URL); None: they are not looked up.
+    token_env: str | None = None
+    base_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,11 +77,45 @@ def process_repository(target: Target, job: RepositoryJob) -> RepositoryReport:
     try:
         only = list(target.only) if target.only is not None else None
         run = migrate_checkout(target.root, only, job.options, job.project, job.github)
+        if job.token_env is not None and run.github:
+            run = _with_default_permissions(run, target, only, job)
         if job.command == "apply":
             run = apply_changes(run)
     except Exception as error:  # one repository's bug or I/O error must not stop the fleet
         return failed_report(target.root, one_line(error))
     return RepositoryReport(target.root, run.result, run.github)
+
+
+def _with_default_permissions(
+    run: CheckoutRun, target: Target, only: list[Path] | None, job: RepositoryJob
+) -> CheckoutRun:
+    """The checkout migrated again with the repository's default token permissions, when a
+    layout depended on them (one request to GitHub, from this process, before any write)."""
+    if not any(f.assumed_default_permissions for f in run.result.files):
+        return run
+    from trustpub.fleet.local import migrate_checkout
+    from trustpub.github.client import settings_from_environment
+    from trustpub.github.defaults import DEFAULT_BASE_URL
+    from trustpub.github.workflow_permissions import (
+        default_workflow_permissions,
+        with_default_permissions,
+    )
+
+    assert job.token_env is not None and run.github is not None
+    full_name = run.github
+    rerun: list[CheckoutRun] = []
+
+    def read() -> str:
+        settings = settings_from_environment(job.token_env or "", job.base_url or DEFAULT_BASE_URL)
+        with contextlib.closing(settings.connect()) as gh:
+            return default_workflow_permissions(gh.get_repo(full_name))
+
+    def migrate(options: Options) -> RepositoryResult:
+        rerun.append(migrate_checkout(target.root, only, options, job.project, job.github))
+        return rerun[-1].result
+
+    result = with_default_permissions(run.result, job.options, read, migrate)
+    return rerun[-1] if rerun else replace(run, result=result)
 
 
 def failed_report(root: Path, message: str) -> RepositoryReport:

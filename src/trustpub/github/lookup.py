@@ -81,11 +81,12 @@ class GitHubLookup:
     def check(
         self, result: RepositoryResult, full_name: str | None, environments: bool
     ) -> GitHubCheck:
+        earlier = result.on_github.problems if result.on_github else ()  # e.g. from the worker
         not_done = self._not_done(full_name, environments)
         if not_done:
-            return GitHubCheck(full_name, problems=not_done)
+            return GitHubCheck(full_name, problems=(*earlier, *not_done))
         assert full_name is not None
-        check = GitHubCheck(full_name)
+        check = GitHubCheck(full_name, problems=earlier)
         try:
             with explained(full_name):
                 repo = self._connect().get_repo(full_name)

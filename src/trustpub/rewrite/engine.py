@@ -329,6 +329,8 @@ class _Migration:
                 self.result.change(job.id, plan.step.line, description)
         if access.constrains and "permissions" not in job.data:
             self.result.note(job.id, job.line, token_access.in_place_note(access))
+        elif access.read_only:
+            self.result.note(job.id, job.line, token_access.read_only_note(job, access))
         for plan in plans:
             for message in plan.notes:
                 self.result.note(job.id, plan.step.line, message)
@@ -415,7 +417,8 @@ class _Migration:
             if changed:
                 descriptions.append(changed)
         else:
-            keep = self.splitter.access(job, [p for p, _ in uploads]).scopes or frozenset()
+            access = self.splitter.access(job, [p for p, _ in uploads])
+            keep = (access.scopes or frozenset()) if access.constrains else frozenset()
             block = permissions.new_job_permissions(self.workflow, job, keep)
             if block is not None:
                 new_entries["permissions"] = block
@@ -503,6 +506,7 @@ class _Migration:
             secret_uses=tuple(r.secret_uses),
             publishers=tuple(r.publishers),
             token_uploads=tuple(r.token_uploads),
+            assumed_default_permissions=self.splitter.assumed_defaults,
         )
 
     def _failed(self, path: str, original: str, failure: Failure) -> RewriteResult:

@@ -131,6 +131,9 @@ class RewriteResult:
     failure: Failure | None = None
     secret_uses: tuple[SecretUse, ...] = ()
     token_uploads: tuple[TokenUpload, ...] = ()  # the uploads this rewrite migrates
+    # A job's layout depended on the repository's default token permissions, which were not
+    # known (Options.default_permissions): with them, the result may be different.
+    assumed_default_permissions: bool = False
 
     @property
     def changed(self) -> bool:

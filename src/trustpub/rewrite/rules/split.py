@@ -37,7 +37,12 @@ from trustpub.rewrite.rules.followers import (
 from trustpub.rewrite.rules.job_outputs import promote
 from trustpub.rewrite.rules.new_jobs import NewStep
 from trustpub.rewrite.rules.publish_jobs import PublishJobs, SplitRefused
-from trustpub.rewrite.rules.token_access import TokenAccess, kept_note, token_access
+from trustpub.rewrite.rules.token_access import (
+    TokenAccess,
+    kept_note,
+    read_only_note,
+    token_access,
+)
 from trustpub.rewrite.workflow import Job, Step
 
 DOWNLOAD_ACTIONS = frozenset({artifacts.DOWNLOAD, "dawidd6/action-download-artifact"})
@@ -83,6 +88,8 @@ def is_matrix(job: Job) -> bool:
 @dataclass
 class Splitter(PublishJobs):
     """Restructures the publishing jobs of one workflow (one instance per rewrite)."""
+
+    assumed_defaults: bool = False  # a layout relied on unknown default token permissions
 
     @cached_property
     def artifact_names(self) -> artifacts.ArtifactNames:
@@ -131,7 +138,10 @@ class Splitter(PublishJobs):
 
     def access(self, job: Job, plans: list[StepPlan]) -> TokenAccess:
         uploads = [p.step.index for p in plans]
-        return token_access(self.workflow, job, uploads, self.options.default_permissions)
+        found = token_access(self.workflow, job, uploads, self.options.default_permissions)
+        if found.constrains and self.options.default_permissions is None:
+            self.assumed_defaults = True  # the repository's defaults would tell for sure
+        return found
 
     def _tool_layout(self, plans: list[StepPlan]) -> Layout:
         """Two indexes: split. One: tools that publish with trusted publishing keep their upload
@@ -196,6 +206,8 @@ class Splitter(PublishJobs):
         if access.constrains:
             report.note(job.id, job.line, kept_note(job, access))
         else:
+            if access.read_only:
+                report.note(job.id, job.line, read_only_note(job, access))
             own_permissions(self.workflow, job, patch, report)
         follow = Follow(
             self.workflow, job, targets, patch, report, self.id_maker(job), self.dash_column

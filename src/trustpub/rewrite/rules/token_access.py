@@ -43,6 +43,7 @@ class TokenAccess:
     default_token: bool  # no `permissions:` anywhere, and the default may allow writing
     writers: tuple[WriteStep, ...]
     default_known: bool = False  # the repository's default permissions were read on GitHub
+    read_only: bool = False  # on the default token, which GitHub says is read-only
 
     @property
     def constrains(self) -> bool:
@@ -77,12 +78,17 @@ def token_access(
     workflow: Workflow, job: Job, uploads: Iterable[int], default_permissions: str | None
 ) -> TokenAccess:
     """The job's writers (its steps but `uploads`, by index) and whether they constrain it."""
-    default = on_default_token(workflow, job) and default_permissions != READ_ONLY
+    on_default = on_default_token(workflow, job)
     skipped = set(uploads)
     writers = tuple(
         w for step in job.steps() if step.index not in skipped for w in writes(workflow, job, step)
     )
-    return TokenAccess(default, writers, default_permissions == READ_WRITE)
+    return TokenAccess(
+        on_default and default_permissions != READ_ONLY,
+        writers,
+        default_permissions == READ_WRITE,
+        on_default and default_permissions == READ_ONLY and bool(writers),
+    )
 
 
 def writes(workflow: Workflow, job: Job, step: Step) -> list[WriteStep]:
@@ -252,6 +258,15 @@ def kept_note(job: Job, access: TokenAccess) -> str:
         f"`{job.id}` keeps {access.default_said}, without a `permissions:` block, because its "
         f"steps write with the job's token: {access.summary()}; only the new publish jobs get "
         "`id-token: write`"
+    )
+
+
+def read_only_note(job: Job, access: TokenAccess) -> str:
+    """Why a job whose steps write with its token may still get a narrow block."""
+    return (
+        f"`{job.id}` runs on the repository's default token permissions, which GitHub says are "
+        f"read-only: its steps that write with that token could not write before either "
+        f"({access.summary()}); give them the scopes they need, or a token of their own"
     )
 
 
