@@ -8,6 +8,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from trustpub.project import ProjectName, ProjectNameProblem
+from trustpub.publishers import PREFILTER_WORDS, TOKEN_LIKE_SECRET, is_pypi_secret
 from trustpub.rewrite import pull_requests
 from trustpub.rewrite.document import Document, WorkflowSyntaxError
 from trustpub.rewrite.edits import Patch, UnsupportedEdit
@@ -35,21 +36,17 @@ from trustpub.rewrite.workflow import Job, Workflow
 STEP_RULES: list[StepRule] = [pypa_action.plan, run_tools.plan]
 _OPTED_OUT = "opted out with `# trustpub: ignore`"
 
-# Words every upload trustpub knows contains (the PyPA action, twine, `uv|pdm|poetry|hatch|flit
-# publish`, maturin and maturin-action, their credential variables); files without any, and
-# without a secret named like a PyPI token (for uploads hidden in a script), are never parsed.
-# Not "upload" alone: most CI workflows have actions/upload-artifact, and all would be parsed.
-_UPLOAD_WORDS = ("publish", "twine", "maturin", "pypi", "flit_", "hatch_index")
-_TOKEN_LIKE_SECRET = re.compile(r"secrets\W{0,2}\w*(?:upload|flit|hatch|poetry)")
-_TOKEN_SECRET = re.compile(r"pypi|twine|token", re.IGNORECASE)
-
 
 def may_publish(text: str) -> bool:
     """Cheap pre-filter: False means the text cannot contain an upload trustpub handles."""
     lowered = text.lower()  # then plain `in`: many times faster than a case-insensitive regex
-    if any(word in lowered for word in _UPLOAD_WORDS):
+    if any(word in lowered for word in PREFILTER_WORDS):
         return True
     return "secrets" in lowered and _TOKEN_LIKE_SECRET.search(lowered) is not None
+
+
+# A secret named like an upload token, for uploads hidden in scripts (`secrets.UPLOAD_TOKEN`).
+_TOKEN_LIKE_SECRET = re.compile(r"secrets\W{0,2}\w*(?:" + TOKEN_LIKE_SECRET.pattern + ")")
 
 
 def rewrite_workflow(
@@ -373,7 +370,7 @@ class _Migration:
     def _reusable_call(self, job: Job) -> None:
         passed = job.data.get("secrets")
         names = referenced_secrets(str(passed)) if isinstance(passed, dict) else frozenset()
-        if passed == "inherit" or any(_TOKEN_SECRET.search(n) for n in names):
+        if passed == "inherit" or any(is_pypi_secret(n) for n in names):
             self.result.note(
                 job.id,
                 job.line,

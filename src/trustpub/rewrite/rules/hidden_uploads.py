@@ -6,8 +6,7 @@ token), it is reported with the file or target to look at, and left alone.
 
 from __future__ import annotations
 
-import re
-
+from trustpub.publishers import TOKEN_LIKE_SECRET
 from trustpub.rewrite.commands import HiddenUpload
 from trustpub.rewrite.expressions import referenced_secrets
 from trustpub.rewrite.indexes import DEFAULT_PYPI
@@ -16,7 +15,6 @@ from trustpub.rewrite.rules.credentials_env import tool_of_credential, visible_e
 from trustpub.rewrite.rules.upload_steps import Script
 from trustpub.rewrite.workflow import Workflow
 
-_TOKEN_SECRET = re.compile(r"pypi|twine|flit|poetry|hatch|maturin|upload|publish", re.IGNORECASE)
 _TASK_FILES = {
     "make": "the `{target}` target of the Makefile",
     "tox": "the `{target}` environment of tox (tox.ini, tox.toml or pyproject.toml)",
@@ -38,7 +36,7 @@ def hidden_upload_plan(workflow: Workflow, script: Script) -> StepPlan | None:
     env = visible_env(workflow, script.job, script.step)
     credentials = sorted(n for n in env if tool_of_credential(n))
     secrets = sorted(
-        s for s in referenced_secrets(str(script.step.data)) if _TOKEN_SECRET.search(s)
+        s for s in referenced_secrets(str(script.step.data)) if TOKEN_LIKE_SECRET.search(s)
     )
     if not credentials and not secrets:
         return None

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
+from trustpub.publishers import UPLOAD_TEXT
 from trustpub.rewrite.shell.hidden import HiddenUploads
 from trustpub.rewrite.shell.results import (
     HiddenUpload,
@@ -24,7 +25,6 @@ from trustpub.rewrite.shell.words import (
     PYTHON,
     SHELLS,
     STRING_RUNNERS,
-    UPLOAD_TEXT,
     WRAPPERS,
     Assignment,
     Context,
