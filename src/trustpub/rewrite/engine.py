@@ -26,14 +26,20 @@ from trustpub.rewrite.result import (
     TokenUpload,
     TrustedPublisher,
 )
-from trustpub.rewrite.rules import environment, permissions, pypa_action, run_tools
+from trustpub.rewrite.rules import (
+    action_uploads,
+    environment,
+    permissions,
+    pypa_action,
+    run_tools,
+)
 from trustpub.rewrite.rules.base import StepPlan, StepRule
 from trustpub.rewrite.rules.publish_jobs import SplitRefused
 from trustpub.rewrite.rules.split import Layout, Splitter
 from trustpub.rewrite.verify import verify
 from trustpub.rewrite.workflow import Job, Workflow
 
-STEP_RULES: list[StepRule] = [pypa_action.plan, run_tools.plan]
+STEP_RULES: list[StepRule] = [pypa_action.plan, run_tools.plan, action_uploads.plan]
 _OPTED_OUT = "opted out with `# trustpub: ignore`"
 
 
