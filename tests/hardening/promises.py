@@ -40,7 +40,11 @@ _UPLOADS = re.compile(
     r"\b(twine|pdm|uv|hatch|flit|poetry)\b[^\n]*\b(upload|publish)\b|\bmaturin\s+(upload|publish)\b"
 )
 # The PyPA action, and maturin-action under its current and its older name.
-MATURIN_OR_PYPA = ("pypa/gh-action-pypi-publish@", "pyo3/maturin-action@", "messense/maturin-action@")
+MATURIN_OR_PYPA = (
+    "pypa/gh-action-pypi-publish@",
+    "pyo3/maturin-action@",
+    "messense/maturin-action@",
+)
 PULL_REQUEST_EVENTS = ("pull_request", "pull_request_review", "pull_request_review_comment")
 
 
