@@ -30,6 +30,7 @@ from trustpub.rewrite.rules import (
     action_uploads,
     environment,
     permissions,
+    poetry_action,
     pypa_action,
     run_tools,
 )
@@ -39,7 +40,12 @@ from trustpub.rewrite.rules.split import Layout, Splitter
 from trustpub.rewrite.verify import verify
 from trustpub.rewrite.workflow import Job, Workflow
 
-STEP_RULES: list[StepRule] = [pypa_action.plan, run_tools.plan, action_uploads.plan]
+STEP_RULES: list[StepRule] = [
+    pypa_action.plan,
+    run_tools.plan,
+    poetry_action.plan,
+    action_uploads.plan,
+]
 _OPTED_OUT = "opted out with `# trustpub: ignore`"
 
 

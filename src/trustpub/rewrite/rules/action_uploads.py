@@ -55,7 +55,7 @@ def plan(workflow: Workflow, job: Job, step: Step) -> StepPlan | None:
     refs = _credentials(workflow, job, step, facts)
     if not refs:
         return None
-    target = _target(step, facts)
+    target = action_target(step, facts)
     found = StepPlan(step, f"action {step.uses}", target, uses_token=True)
     if all(r.minted for r in refs):  # a short-lived token minted with OIDC: trusted publishing
         return StepPlan(step, f"action {step.uses}", target, uses_token=False)
@@ -89,7 +89,7 @@ def _mapping(value: object) -> dict[str, object]:
     return value if isinstance(value, dict) else {}
 
 
-def _target(step: Step, facts: ActionFacts | None) -> IndexTarget:
+def action_target(step: Step, facts: ActionFacts | None) -> IndexTarget:
     """Where the action uploads: its index inputs, else where the registry says it uploads."""
     if facts is None:
         return DEFAULT_PYPI  # a PyPI credential: PyPI, unless something says otherwise

@@ -20,6 +20,7 @@ from trustpub.publishers import (
     is_install_setting,
     is_pypi_credential_key,
     is_pypi_secret,
+    normalized,
 )
 from trustpub.rewrite.expressions import referenced_secrets
 from trustpub.rewrite.workflow import Job
@@ -30,6 +31,7 @@ _NAMED = re.compile(
     r"|\b(?:steps|needs)\.[\w-]+\.outputs\.([A-Za-z_][\w-]*)"
 )
 _STEP_OUTPUT = re.compile(r"\bsteps\.([\w-]+)\.outputs\b")
+_USER_NAME = re.compile(r"(?:^|_)(?:USER|USERNAME)$")
 
 
 @dataclass(frozen=True)
@@ -60,11 +62,14 @@ def credential_refs(
         name = str(key)
         if not text.strip() or is_install_setting(name):
             continue
+        secrets = referenced_secrets(text)
+        if _USER_NAME.search(normalized(name)) and not secrets:
+            continue  # a user name written out (`__token__`) is no secret
         if name in keys or is_pypi_credential_key(name) or _names_a_credential(text):
             minted = bool(minters) and set(_STEP_OUTPUT.findall(text)) <= set(minters)
             minted = minted and bool(_STEP_OUTPUT.search(text))
-            found.append(CredentialRef(name, text, where, referenced_secrets(text), minted))
-    return found
+            found.append(CredentialRef(name, text, where, secrets, minted))
+    return sorted(found, key=lambda ref: not ref.secrets)  # those naming a secret first
 
 
 def _names_a_credential(text: str) -> bool:
