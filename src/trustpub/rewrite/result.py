@@ -100,6 +100,8 @@ class RewriteResult:
     publishers: tuple[TrustedPublisher, ...] = ()
     failure: Failure | None = None
     secret_uses: tuple[SecretUse, ...] = ()
+    # The trusted publishers that jobs already migrated (before this run) publish through.
+    in_use: tuple[TrustedPublisher, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -116,6 +118,7 @@ class ResultBuilder:
     secret_uses: list[SecretUse] = field(default_factory=list)
     publishers: list[TrustedPublisher] = field(default_factory=list)
     migrated_jobs: set[str] = field(default_factory=set)
+    in_use: list[TrustedPublisher] = field(default_factory=list)
 
     def change(self, job: str, line: int, description: str) -> None:
         self.changes.append(Change(job, line, description))
