@@ -20,9 +20,10 @@ from trustpub.status.model import (
     Publishing,
     RepositoryStatus,
     Row,
+    SecretState,
     Stage,
 )
-from trustpub.status.secrets_rules import secret_states
+from trustpub.status.secrets_rules import NAMED_ONLY, secret_states
 
 # An upload belongs to a run when it happened while the run went (a little slack for clocks).
 RUN_SLACK = timedelta(minutes=2)
@@ -171,13 +172,11 @@ def _migrated_action(
     state: Publishing,
     detail: str,
     facts: RepositoryFacts,
-    secrets: tuple[object, ...],
+    secrets: tuple[SecretState, ...],
     proof: str | None,
     link: str,
     index_urls: Mapping[str, str],
 ) -> tuple[Action, Stage]:
-    from trustpub.status.model import SecretState
-
     if state is Publishing.RUN_FAILED:
         return Action(f"{detail}: register the publisher on PyPI", link), Stage.PUBLISH_FAILED
     if state is Publishing.OTHER_PUBLISHER:
@@ -199,18 +198,24 @@ def _migrated_action(
     if proof is None:
         text = "confirmed; the old secrets wait until every project of the repository is"
         return Action(text), Stage.WAITING
-    states = [s for s in secrets if isinstance(s, SecretState)]
+    states = list(secrets)
     deletable = [s for s in states if s.deletable]
     if deletable:
         names = ", ".join(f"{s.secret.name} ({s.secret.scope} {s.secret.where})" for s in deletable)
         return Action(f"delete secret {names}"), Stage.SECRETS
-    kept = [s for s in states if not s.deletable]
+    # An organisation secret suspected only by its name is the organisation's business: it is
+    # listed, but it does not hold this repository back.
+    kept = [s for s in states if not s.deletable and not _only_named(s)]
     if kept:
         s = kept[0]
         return Action(f"secret {s.secret.name} is kept: {s.reason}"), Stage.SECRETS
     if facts.pull is not None and facts.pull.removed_secrets:
         return Action("revoke the token on PyPI", revoke_url(p, index_urls)), Stage.REVOKE
     return Action("done"), Stage.DONE
+
+
+def _only_named(state: SecretState) -> bool:
+    return state.secret.scope == "organization" and state.why == NAMED_ONLY
 
 
 def _publishing(

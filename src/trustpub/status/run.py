@@ -89,7 +89,9 @@ def run_status(
             state.__enter__()
         _read_all(gh, request, candidates, refused, readers, judgement, history, state, outcome)
         if request.delete:
-            _retire(gh, request, outcome, say, warn, confirm, state)
+            # JSON keeps stdout for the document: the plan and the log go to stderr then.
+            narrate = warn if request.fmt == "json" else say
+            _retire(gh, request, outcome, narrate, warn, confirm, state)
     except StatusStateError as error:
         warn(f"trustpub: error: {error}")
         return EXIT_USAGE

@@ -16,6 +16,8 @@ from trustpub.status.model import SecretState
 if TYPE_CHECKING:
     from trustpub.status.decide import Judgement
 
+NAMED_ONLY = "its name says it holds a PyPI credential"
+
 
 def secret_states(
     facts: RepositoryFacts, proof: str | None, judgement: Judgement
