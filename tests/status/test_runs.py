@@ -119,8 +119,8 @@ def test_an_index_that_fails_is_said_not_guessed(world: World) -> None:
     assert not any(s["deletable"] for s in got[f"{ORG}/published"]["secrets"])
 
 
-def test_request_counts_per_repository(world: World, capsys: pytest.CaptureFixture[str]) -> None:
-    """The figures in README's "Request counts" (printed with -s)."""
+def test_request_counts_per_repository(world: World) -> None:
+    """The figures in README's "Request counts"."""
     world.fake.requests.clear()
     world.pypi.requests.clear()
     run = status(world, "--org", ORG, "--format", "json")
@@ -137,8 +137,6 @@ def test_request_counts_per_repository(world: World, capsys: pytest.CaptureFixtu
         )
         per_repo[name] = (github, pypi)
     listing = len(world.fake.requests) - sum(g for g, _ in per_repo.values())
-    with capsys.disabled():
-        print("\nrequests per repository (GitHub, PyPI):", per_repo, "listing:", listing)
     # README "Request counts": GitHub reads the workflows (directory, each file, pyproject.toml),
     # trustpub's pull requests, the secrets (repository, environments, organisation), then by
     # stage: check runs (open), the merged pull request's files and the runs since (merged), the

@@ -136,9 +136,10 @@ def _attestation(data: Any, where: str) -> Attestation:
 
 def _statement(raw: bytes, where: str) -> Statement:
     try:
-        body = _mapping(json.loads(raw), f"{where}: the statement")
+        decoded = json.loads(raw)
     except ValueError:
         raise ProvenanceError(f"{where}: the statement is not JSON") from None
+    body = _mapping(decoded, f"{where}: the statement")
     subjects = _list(body.get("subject"), f"{where}: the statement's subject")
     subject = _mapping(subjects[0], f"{where}: the statement's subject")
     digest = subject.get("digest")
