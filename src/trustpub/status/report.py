@@ -11,11 +11,11 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from trustpub.report.facts import REGISTRATIONS_PER_DAY, registration_plan_note
 from trustpub.status.model import STAGE_ORDER, RepositoryStatus, Row, Stage
 
 SCHEMA = "https://github.com/trustpub/trustpub/schema/status"
 SCHEMA_VERSION = 1
-REGISTRATIONS_PER_DAY = 100  # PyPI: publisher registrations per user per 24 hours
 REGISTER_STAGES = {Stage.NEEDED.value, Stage.OPEN.value, Stage.CLOSED.value}
 Record = dict[str, Any]
 
@@ -90,15 +90,7 @@ def summary(records: Iterable[Record]) -> Record:
 
 
 def registration_note(total: Record) -> str | None:
-    needed = int(total["registrations_needed"])
-    if needed <= REGISTRATIONS_PER_DAY:
-        return None
-    return (
-        f"{needed} trusted publishers still to register: PyPI allows {REGISTRATIONS_PER_DAY} "
-        f"registrations per user per 24 hours, so this plan takes at least "
-        f"{total['registration_days']} days for one account (spread the registrations over "
-        "the days, or over several owners)"
-    )
+    return registration_plan_note(int(total["registrations_needed"]))
 
 
 def moved(previous: Mapping[str, str], records: Iterable[Record]) -> list[Record]:
