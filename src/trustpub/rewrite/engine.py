@@ -119,7 +119,8 @@ class _Migration:
         # An upload trustpub cannot read (a problem) may still send a token: never "migrated".
         if not any(p.uses_token or p.problem for p in plans) and has_id_token:
             self.result.migrated_jobs.add(job.id)
-            self._in_use(job, plans)
+            if self.options.publishers_in_use:
+                self._in_use(job, plans)
             return
         ready = [p for p in plans if not p.problem]
         layout = self.splitter.layout(job, ready)

@@ -32,6 +32,9 @@ class Options:
     # False plans only, as `check` does (it writes nothing): the new text is assembled but not
     # parsed again and compared with the intended structure, which `diff` and `apply` always do.
     verify: bool = True
+    # Also name the trusted publishers already-migrated jobs use (`status` needs them; it costs
+    # a project-name look-up, which the other commands spare).
+    publishers_in_use: bool = False
 
 
 @dataclass(frozen=True)

@@ -202,6 +202,7 @@ def run_checked(selection: Selection, checkouts: tuple[Path, ...], settings: Set
         pypi_environment=s.pypi_environment,
         testpypi_environment=s.testpypi_environment,
         github_enterprise=github.is_enterprise,
+        publishers_in_use=True,
     )
     request = StatusRequest(
         selection=selection,

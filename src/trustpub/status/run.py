@@ -52,7 +52,7 @@ class StatusRequest:
 def _options() -> Any:
     from trustpub.rewrite.result import Options
 
-    return Options()
+    return Options(publishers_in_use=True)
 
 
 @dataclass

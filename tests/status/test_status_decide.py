@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from trustpub.repository import ExistingSecret, migrate_repository
+from trustpub.rewrite.result import Options
 from trustpub.status.decide import Judgement, decide
 from trustpub.status.facts import (
     IndexFacts,
@@ -38,7 +39,8 @@ PUBLISH = (
 
 def facts(workflow: str = MIGRATED, **changes: object) -> RepositoryFacts:
     texts = {".github/workflows/release.yml": workflow}
-    result = migrate_repository("acme/pkg", texts, lambda p: None, project="pkg")
+    options = Options(publishers_in_use=True)
+    result = migrate_repository("acme/pkg", texts, lambda p: None, options, project="pkg")
     pull = PullFacts(3, "https://x/pull/3", "closed", True, MERGED - timedelta(days=1), MERGED)
     base = RepositoryFacts(
         "acme/pkg", "main", result, pull=pull, migrated_at=MERGED, references=references(texts)
