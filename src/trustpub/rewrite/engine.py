@@ -139,6 +139,8 @@ class _Migration:
             # No credential reaches these uploads: whatever else trustpub cannot read about
             # them (an index chosen at run time), the job already publishes without a token.
             self.result.migrated_jobs.add(job.id)
+            if self.options.publishers_in_use:
+                self._in_use(job, plans)
             return
         ready = [p for p in plans if not p.problem]
         layout = self.splitter.layout(job, ready)
@@ -375,6 +377,24 @@ class _Migration:
         )
         return descriptions
 
+    def _in_use(self, job: Job, plans: list[StepPlan]) -> None:
+        """The trusted publishers an already-migrated job publishes through (what `status`
+        compares with PyPI's provenance); uploads to other indexes have none."""
+        for plan in plans:
+            kind = plan.target.kind
+            project = self._project(plan)
+            if kind in (IndexKind.PYPI, IndexKind.TESTPYPI) and isinstance(project, ProjectName):
+                self.result.in_use.append(
+                    TrustedPublisher(
+                        index="testpypi" if kind is IndexKind.TESTPYPI else "pypi",
+                        project=project.name,
+                        workflow=self.workflow.filename,
+                        environment=environment.existing_environment(job),
+                        job=job.id,
+                        project_source=project.source,
+                    )
+                )
+
     def _project(self, plan: StepPlan) -> ProjectName | ProjectNameProblem:
         directory = _project_directory(plan.packages_dir)
         return self.lookup(directory)
@@ -441,6 +461,7 @@ class _Migration:
             secret_uses=tuple(r.secret_uses),
             publishers=tuple(r.publishers),
             token_uploads=tuple(r.token_uploads),
+            in_use=tuple(dict.fromkeys(r.in_use)),
         )
 
     def _failed(self, path: str, original: str, failure: Failure) -> RewriteResult:
