@@ -89,8 +89,8 @@ class RepositoryResult:
         for status, outcome in (
             (Status.CHANGED, Outcome.CHANGED),
             (Status.SKIPPED, Outcome.SKIPPED),
-            (Status.IGNORED, Outcome.IGNORED),
             (Status.MIGRATED, Outcome.MIGRATED),
+            (Status.IGNORED, Outcome.IGNORED),
         ):
             if status in statuses:
                 return outcome

@@ -441,10 +441,10 @@ class _Migration:
         kinds = {s.kind for s in self.result.skips}
         if SkipKind.TOKEN in kinds:
             return Status.SKIPPED
-        if SkipKind.IGNORED in kinds:
-            return Status.IGNORED
         if self.result.migrated_jobs:
             return Status.MIGRATED
+        if SkipKind.IGNORED in kinds:
+            return Status.IGNORED
         return Status.UNCHANGED
 
     def _result(self, path: str, original: str, text: str, status: Status) -> RewriteResult:

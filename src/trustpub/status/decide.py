@@ -28,6 +28,10 @@ from trustpub.status.secrets_rules import NAMED_ONLY, secret_states
 # An upload belongs to a run when it happened while the run went (a little slack for clocks).
 RUN_SLACK = timedelta(minutes=2)
 DEFAULT_INDEX_URLS = {"pypi": "https://pypi.org", "testpypi": "https://test.pypi.org"}
+# Migration states with no publisher to look up on the index.
+WITHOUT_PUBLISHERS = frozenset(
+    {Migration.FAILED, Migration.NOT_NEEDED, Migration.LEFT_ALONE, Migration.IGNORED}
+)
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,7 @@ def decide(facts: RepositoryFacts, judgement: Judgement) -> RepositoryStatus:
         pull_url=facts.pull.url if facts.pull else None,
         origin=facts.origin,
     )
-    if migration in (Migration.FAILED, Migration.NOT_NEEDED, Migration.LEFT_ALONE):
+    if migration in WITHOUT_PUBLISHERS:
         return _without_publishers(base, facts)
     publishers = expected_publishers(facts)
     if not publishers:
@@ -79,12 +83,14 @@ def migration_state(facts: RepositoryFacts, now: datetime) -> tuple[Migration, s
         after = f" (trustpub's #{pull.number} was merged, then token use came back)" if pull else ""
         return Migration.NEEDED, "trustpub would change the workflows" + after
     if outcome is Outcome.SKIPPED:
-        reasons = [f"{f.path}: {s.reason}" for f in result.files for s in f.skips]
+        reasons = [f"{f.path}: {s.reason}" for f in result.files for s in f.skips if s.is_finding]
         return Migration.LEFT_ALONE, "; ".join(reasons)
     if outcome is Outcome.MIGRATED:
         if pull is not None and pull.merged and pull.merged_at is not None:
             return Migration.MERGED, f"#{pull.number} merged {pull.merged_at:%Y-%m-%d}: {pull.url}"
         return Migration.BY_HAND, "the default branch publishes with trusted publishing"
+    if outcome is Outcome.IGNORED:
+        return Migration.IGNORED, "token publishing is acknowledged with `# trustpub: ignore`"
     return Migration.NOT_NEEDED, "no workflow publishes to PyPI or TestPyPI"
 
 
@@ -104,6 +110,8 @@ def _without_publishers(base: RepositoryStatus, facts: RepositoryFacts) -> Repos
         action, stage = Action(f"fix what stops trustpub: {base.migration_detail}"), Stage.FAILED
     elif base.migration is Migration.LEFT_ALONE:
         action, stage = Action("migrate by hand: " + base.migration_detail), Stage.LEFT_ALONE
+    elif base.migration is Migration.IGNORED:
+        action, stage = Action("nothing to do (ignored on purpose)"), Stage.IGNORED
     else:
         action, stage = Action("nothing to do"), Stage.NOT_NEEDED
     row = Row(base.repository, None, None, None, None, None, "", None, action, stage)

@@ -25,7 +25,7 @@ from trustpub.github.secrets import listed_secrets
 from trustpub.repository import RepositoryResult, migrate_repository
 from trustpub.rewrite.expressions import referenced_secrets
 from trustpub.rewrite.result import Options
-from trustpub.status.decide import expected_publishers, migration_state
+from trustpub.status.decide import WITHOUT_PUBLISHERS, expected_publishers, migration_state
 from trustpub.status.facts import (
     IndexFacts,
     PullFacts,
@@ -69,7 +69,7 @@ def gather(
         pull = _our_pull(repo, settings.branch)
     facts = RepositoryFacts(name, default_branch, result, pull=pull, references=references(texts))
     migration, _ = migration_state(facts, now)
-    if migration in (Migration.FAILED, Migration.NOT_NEEDED, Migration.LEFT_ALONE):
+    if migration in WITHOUT_PUBLISHERS:
         return _with_secrets(repo, facts, result)
     facts = _when_migrated(repo, facts, migration)
     facts = replace(facts, indexes=_indexes(facts, migration, indexes, settings))

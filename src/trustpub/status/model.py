@@ -17,6 +17,7 @@ class Migration(enum.Enum):
     CLOSED = "closed unmerged"
     BY_HAND = "migrated by hand"
     LEFT_ALONE = "cannot be migrated automatically"  # token publishing trustpub leaves alone
+    IGNORED = "ignored"  # token publishing acknowledged with `# trustpub: ignore`
     FAILED = "could not be read"
 
 
@@ -45,6 +46,7 @@ class Stage(enum.Enum):
     REVOKE = "tokens to revoke on PyPI"
     DONE = "done"
     NOT_NEEDED = "not publishing to PyPI"
+    IGNORED = "ignored with `# trustpub: ignore`"
 
 
 STAGE_ORDER = tuple(Stage)

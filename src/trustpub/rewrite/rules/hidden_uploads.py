@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from trustpub.publishers import TOKEN_LIKE_SECRET, UPLOAD_TEXT
+from trustpub.publishers import TOKEN_LIKE_SECRET, UPLOAD_TEXT, is_pypi_secret
 from trustpub.rewrite.commands import HiddenUpload
 from trustpub.rewrite.expressions import referenced_secrets
 from trustpub.rewrite.indexes import DEFAULT_PYPI
@@ -46,10 +46,19 @@ def hidden_upload_plan(workflow: Workflow, script: Script) -> StepPlan | None:
             return None
         token = f"`{credentials[0]}`" if credentials else f"the secret `{secrets[0]}`"
         return _hidden(script, token)
-    given = [r for r in credential_refs(script.step.data.get("env"), "variable") if not r.minted]
+    given = [
+        r.describe()
+        for r in credential_refs(script.step.data.get("env"), "variable")
+        if not r.minted
+    ]
+    given += [
+        f"the secret `{name}` in its script"
+        for name in sorted(referenced_secrets(script.text))
+        if is_pypi_secret(name)
+    ]
     seen = UPLOAD_TEXT.search(script.text)
     if given or (seen and (credentials or secrets)):
-        return _unrecognised(script, given[0].describe() if given else None, seen)
+        return _unrecognised(script, given[0] if given else None, seen)
     return None
 
 
@@ -88,7 +97,7 @@ def _unrecognised(script: Script, given: str | None, seen: re.Match[str] | None)
         "pypa/gh-action-pypi-publish) in a job that has `id-token: write` and drop the token, "
         "then run trustpub again; if it does not upload, add `# trustpub: ignore` on the job"
     )
-    secrets = referenced_secrets(str(script.step.data.get("env")))
+    secrets = referenced_secrets(f"{script.step.data.get('env')} {script.text}")
     return StepPlan(
         script.step, UNRECOGNISED, DEFAULT_PYPI, True, secrets, problem=problem, advice=advice
     )
