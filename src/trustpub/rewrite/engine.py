@@ -8,19 +8,20 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from trustpub.project import ProjectName, ProjectNameProblem
-from trustpub.publishers import PREFILTER_WORDS, TOKEN_LIKE_SECRET, is_pypi_secret
+from trustpub.publishers import PREFILTER_WORDS, TOKEN_LIKE_SECRET
 from trustpub.rewrite import pull_requests
 from trustpub.rewrite.document import Document, WorkflowSyntaxError
 from trustpub.rewrite.edits import Patch, UnsupportedEdit
-from trustpub.rewrite.expressions import referenced_secrets
 from trustpub.rewrite.indexes import IndexKind
 from trustpub.rewrite.restructure import RestructurePatch
 from trustpub.rewrite.result import (
     Failure,
+    Note,
     Options,
     ProjectLookup,
     ResultBuilder,
     RewriteResult,
+    Skip,
     SkipKind,
     Status,
     TokenUpload,
@@ -36,7 +37,9 @@ from trustpub.rewrite.rules import (
 )
 from trustpub.rewrite.rules.base import StepPlan, StepRule
 from trustpub.rewrite.rules.publish_jobs import SplitRefused
+from trustpub.rewrite.rules.reusable_calls import reusable_call
 from trustpub.rewrite.rules.split import Layout, Splitter
+from trustpub.rewrite.rules.unclaimed import unclaimed_credentials
 from trustpub.rewrite.verify import verify
 from trustpub.rewrite.workflow import Job, Workflow
 
@@ -110,6 +113,7 @@ class _Migration:
             self._composite(composite)
         for job in workflow.jobs():
             self._job(job)
+        self.result.skips.extend(unclaimed_credentials(workflow, self.result.named_jobs()))
         return self._finish(path, original)
 
     # -- per job -------------------------------------------------------------------------------
@@ -400,17 +404,15 @@ class _Migration:
         return self.lookup(directory)
 
     def _reusable_call(self, job: Job) -> None:
-        passed = job.data.get("secrets")
-        names = referenced_secrets(str(passed)) if isinstance(passed, dict) else frozenset()
-        if passed == "inherit" or any(is_pypi_secret(n) for n in names):
-            self.result.note(
-                job.id,
-                job.line,
-                f"calls the reusable workflow {job.data['uses']!r} and passes it secrets; if that "
-                "workflow publishes to PyPI, migrate it there (PyPI does not support trusted "
-                "publishing from reusable workflows: keep the publish job in the top-level "
-                "workflow)",
-            )
+        found = reusable_call(job)
+        if isinstance(found, Skip) and self.workflow.job_opted_out(job):
+            self.result.skip(job.id, job.line, _OPTED_OUT, kind=SkipKind.IGNORED)
+        elif isinstance(found, Skip):
+            self.result.skips.append(found)
+        elif isinstance(found, Note):
+            self.result.notes.append(found)
+        elif found is not None:
+            self.result.reusable_calls.append(found)
 
     # -- result --------------------------------------------------------------------------------
 
@@ -461,6 +463,7 @@ class _Migration:
             secret_uses=tuple(r.secret_uses),
             publishers=tuple(r.publishers),
             token_uploads=tuple(r.token_uploads),
+            reusable_calls=tuple(r.reusable_calls),
             in_use=tuple(dict.fromkeys(r.in_use)),
         )
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from trustpub.project import ProjectName, ProjectNameProblem
+
+if TYPE_CHECKING:
+    from trustpub.rewrite.rules.reusable_calls import ReusableCall
 
 ProjectLookup = Callable[[str], "ProjectName | ProjectNameProblem"]
 
@@ -131,6 +135,8 @@ class RewriteResult:
     failure: Failure | None = None
     secret_uses: tuple[SecretUse, ...] = ()
     token_uploads: tuple[TokenUpload, ...] = ()  # the uploads this rewrite migrates
+    # Jobs passing every secret to a workflow of the repository (the repository resolves them).
+    reusable_calls: tuple[ReusableCall, ...] = ()
     # The trusted publishers that jobs already migrated (before this run) publish through.
     in_use: tuple[TrustedPublisher, ...] = ()
 
@@ -155,6 +161,7 @@ class ResultBuilder:
     publishers: list[TrustedPublisher] = field(default_factory=list)
     migrated_jobs: set[str] = field(default_factory=set)
     token_uploads: list[TokenUpload] = field(default_factory=list)
+    reusable_calls: list[ReusableCall] = field(default_factory=list)
     in_use: list[TrustedPublisher] = field(default_factory=list)
 
     def change(self, job: str, line: int, description: str) -> None:

@@ -10,7 +10,10 @@ migrates the actions that only build with poetry and upload.
 
 from __future__ import annotations
 
+import re
+
 from trustpub.publishers import ActionFacts, ActionRole, IndexValue, find_action
+from trustpub.rewrite.expressions import referenced_secrets
 from trustpub.rewrite.indexes import (
     DEFAULT_PYPI,
     IndexKind,
@@ -27,6 +30,11 @@ from trustpub.rewrite.rules.credential_refs import (
 )
 from trustpub.rewrite.workflow import Job, Step, Workflow
 
+# `python-publish`, `pypi-upload`, `poetry-publish-action`...: names of Python publishing actions.
+_PUBLISHES_PYTHON = re.compile(
+    r"pypi|(?:python|poetry|pdm|hatch|flit|twine|wheel)[\w.-]*publish|publish[\w.-]*(?:python|poetry)",
+    re.IGNORECASE,
+)
 _OWN_RULES = (ActionRole.PYPA, ActionRole.TOOL, ActionRole.POETRY_BUILD, ActionRole.OIDC_MINTER)
 _FIXED_INDEX = {
     "pypi": DEFAULT_PYPI,
@@ -76,6 +84,9 @@ def _credentials(
     minters = minting_steps(job)
     inputs = facts.credential_inputs if facts else ()
     variables = facts.credential_env if facts else ()
+    if facts is None and _PUBLISHES_PYTHON.search(step.action.split("@", 1)[0]):
+        # An action whose name says it publishes Python packages: any secret it gets counts.
+        inputs = tuple(str(k) for k, v in step.with_.items() if referenced_secrets(str(v)))
     refs = credential_refs(step.data.get("with"), "input", inputs, minters)
     refs += credential_refs(step.data.get("env"), "variable", variables, minters)
     if variables:
