@@ -17,6 +17,7 @@ from trustpub.publishers.actions import (
     find_action,
 )
 from trustpub.publishers.credentials import (
+    OTHER_INDEX_SERVICES,
     TOOL_PREFIXES,
     is_install_setting,
     is_pypi_credential_key,
@@ -28,6 +29,7 @@ from trustpub.publishers.tools import TOOL_NAMES, TOOLS, IndexValue, ToolFacts
 
 __all__ = [
     "ACTIONS",
+    "OTHER_INDEX_SERVICES",
     "PREFILTER_WORDS",
     "SEARCH_QUERIES",
     "TOKEN_LIKE_SECRET",

@@ -37,6 +37,7 @@ class ActionFacts:
     credential_env: tuple[str, ...] = ()  # variables it reads a PyPI credential from
     index_inputs: Mapping[str, IndexValue] = field(default_factory=lambda: _NONE)
     index: str = "pypi"  # where it uploads when no index input says otherwise: pypi|testpypi|other
+    index_name: str = ""  # for "other": the index, in words
     what: str = ""  # what it does, for the report
     advice: str = ""  # what to do by hand, for the report
     search: str = ""  # the term code search finds workflows using it by
@@ -90,6 +91,7 @@ ACTIONS: tuple[ActionFacts, ...] = (
             aliases=(f"pyansys/actions/release-pypi-{kind}",),
             credential_inputs=("twine-token", "pypi-token", "token"),
             index=index,
+            index_name=where,
             what=f"uploads the library's artifacts to {where} with twine and the token",
             advice="trusted publishing cannot work from inside this composite action: declare "
             "a release job of your own that downloads the artifacts and publishes them with "

@@ -63,3 +63,12 @@ def is_pypi_secret(name: str) -> bool:
     `TEST_PYPI_PASSWORD`, `TWINE_PASSWORD`); not one that only holds a URL or a user name."""
     upper = normalized(name)
     return is_pypi_name(upper) and not _NOT_SECRET.search(upper)
+
+
+# Package index services that are not PyPI: a URL or a command computed at run time that names
+# one uploads there (`$(aws codeartifact get-repository-endpoint ...)`), not to PyPI.
+OTHER_INDEX_SERVICES = re.compile(
+    r"codeartifact|artifactory|jfrog|devpi|gemfury|fury\.io|pkg\.dev|pkgs\.dev\.azure\.com"
+    r"|gitlab|nexus|cloudsmith|packagecloud|repsy|anaconda\.org",
+    re.IGNORECASE,
+)

@@ -47,12 +47,12 @@ def hidden_upload_plan(workflow: Workflow, script: Script) -> StepPlan | None:
         token = f"`{credentials[0]}`" if credentials else f"the secret `{secrets[0]}`"
         return _hidden(script, token)
     given = [
-        r.describe()
+        f"the step is given {r.describe()}"
         for r in credential_refs(script.step.data.get("env"), "variable")
         if not r.minted
     ]
     given += [
-        f"the secret `{name}` in its script"
+        f"the step's script uses the secret `{name}`"
         for name in sorted(referenced_secrets(script.text))
         if is_pypi_secret(name)
     ]
@@ -91,7 +91,7 @@ def _unrecognised(script: Script, given: str | None, seen: re.Match[str] | None)
         )
     else:
         what = f"it runs `{_first_command(script.text)}`, where trustpub finds no upload"
-    problem = f"the step is given {given}; {what}" if given else f"{what}, and can read a token"
+    problem = f"{given}; {what}" if given else f"{what}, and can read a token"
     advice = (
         "if it uploads to PyPI, upload with a tool that does trusted publishing (or "
         "pypa/gh-action-pypi-publish) in a job that has `id-token: write` and drop the token, "
