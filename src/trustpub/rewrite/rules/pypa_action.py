@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from trustpub.publishers import ACTIONS
 from trustpub.rewrite.edits import Patch
 from trustpub.rewrite.expressions import has_computed_secret, referenced_secrets
 from trustpub.rewrite.indexes import classify_url
@@ -12,7 +13,8 @@ from trustpub.rewrite.rules.base import StepPlan
 from trustpub.rewrite.rules.pypa_pin import PYPA_ACTION, PinBump, apply_bump, pin_bump
 from trustpub.rewrite.workflow import Job, Step, Workflow
 
-TOKEN_INPUTS = ("password", "user", "username")
+PYPA = ACTIONS[0]
+TOKEN_INPUTS = PYPA.credential_inputs
 KEBAB_NAMES = {
     "repository_url": "repository-url",
     "packages_dir": "packages-dir",

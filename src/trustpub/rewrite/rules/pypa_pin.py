@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from trustpub.publishers import ACTIONS
 from trustpub.rewrite.edits import Patch
 from trustpub.rewrite.workflow import Step, Workflow
 
-PYPA_ACTION = "pypa/gh-action-pypi-publish"
+PYPA_ACTION = ACTIONS[0].name
 TRUSTED_PUBLISHING_SINCE = (1, 8)
 SUNSET_REF, SUPPORTED_REF = "@master", "@release/v1"
 # The current release, and its commit: many independent public workflows pin that SHA with

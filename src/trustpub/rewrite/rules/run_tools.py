@@ -17,7 +17,13 @@ import re
 from dataclasses import replace
 
 from trustpub.rewrite.commands import UploadCommand
-from trustpub.rewrite.indexes import DEFAULT_PYPI, IndexKind, IndexTarget, classify_url
+from trustpub.rewrite.indexes import (
+    DEFAULT_PYPI,
+    IndexKind,
+    IndexTarget,
+    chosen_at_run_time,
+    classify_url,
+)
 from trustpub.rewrite.rules.base import StepPlan
 from trustpub.rewrite.rules.credentials_env import (
     EnvEntry,
@@ -25,7 +31,7 @@ from trustpub.rewrite.rules.credentials_env import (
 )
 from trustpub.rewrite.rules.hand_offs import hand_off, hand_over, publish_job_variant
 from trustpub.rewrite.rules.handover import HANDOVER_TOOLS
-from trustpub.rewrite.rules.hidden_uploads import hidden_upload_plan
+from trustpub.rewrite.rules.hidden_uploads import UNRECOGNISED, hidden_upload_plan
 from trustpub.rewrite.rules.shared_env import SharedCredentials
 from trustpub.rewrite.rules.tool_credentials import CredentialFinder
 from trustpub.rewrite.rules.tool_edits import UploadEditor
@@ -71,6 +77,7 @@ class WorkflowUploads:
         for job in workflow.jobs():
             if not job.calls_reusable_workflow:
                 self._read_job(job)
+        self._drop_claimed_steps()
         shared = SharedCredentials(workflow, self.jobs, self.scripts, self.uploads, self.hidden)
         shared.settle()
         self.editor = UploadEditor(workflow, self.jobs, shared.workflow_removals)
@@ -125,6 +132,18 @@ class WorkflowUploads:
                 hidden = hidden_upload_plan(self.workflow, script)
                 if hidden is not None:
                     self.hidden[(job.id, step.index)] = hidden
+
+    def _drop_claimed_steps(self) -> None:
+        """A step given a credential that an upload of the workflow removes (a `poetry config`
+        step before `poetry publish`) is part of that upload, not an upload of its own."""
+        claimed = {
+            path[:-1]
+            for upload in (*self.uploads.values(), *self.variants.values())
+            for path in [*upload.edits.by_path, *(e.mapping_path for e in upload.env)]
+        }
+        for key, plan in list(self.hidden.items()):
+            if plan.tool == UNRECOGNISED and plan.step.path in claimed:
+                del self.hidden[key]
 
     def job_scripts(self, job: Job) -> list[Script]:
         return [s for (j, _), s in self.scripts.items() if j == job.id]
@@ -204,14 +223,12 @@ class WorkflowUploads:
                 if name in env:
                     value = env[name].text
                     if "${{" in value:
-                        return IndexTarget(IndexKind.UNKNOWN, value)
+                        return chosen_at_run_time(value)
                     return classify_index_value(command.tool, kind, value)
         if target.kind is IndexKind.OTHER and command.tool == "poetry":
             url = self._poetry_repository(script, target.detail, env)
             if url is not None:
-                return (
-                    classify_url(url) if "${{" not in url else IndexTarget(IndexKind.UNKNOWN, url)
-                )
+                return classify_url(url) if "${{" not in url else chosen_at_run_time(url)
         return target
 
     def _poetry_repository(self, script: Script, name: str, env: dict[str, EnvEntry]) -> str | None:
