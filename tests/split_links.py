@@ -39,6 +39,18 @@ def _needs(job: dict[str, Any]) -> list[str]:
     return [needs] if isinstance(needs, str) else list(needs)
 
 
+def _ancestors(jobs: dict[str, Any], job_id: str) -> list[str]:
+    """The jobs `job_id` needs, directly or through others, nearest first."""
+    found: list[str] = []
+    todo = _needs(jobs[job_id])
+    while todo:
+        need = todo.pop(0)
+        if need not in found and need in jobs:
+            found.append(need)
+            todo += _needs(jobs[need])
+    return found
+
+
 def _artifact_name(upload: dict[str, Any]) -> str:
     """The name a leg's upload gets, with `${{ }}` expressions as one example value."""
     return re.sub(r"\$\{\{.*?\}\}", "0", str(upload["with"].get("name", "artifact")))
@@ -56,7 +68,7 @@ def links(data: dict[str, Any]) -> list[Link]:
         packages_dir = str((publish[0].get("with") or {}).get("packages-dir", "dist"))
         for download in downloads:
             wanted = download["with"].get("pattern") or download["with"]["name"]
-            for needed in _needs(job):
+            for needed in _ancestors(jobs, job_id):  # the dists may come from further up
                 for upload in steps(jobs[needed]):
                     if uses(upload, "actions/upload-artifact") and fnmatch.fnmatchcase(
                         _artifact_name(upload), wanted

@@ -175,6 +175,33 @@ def _route(parts: list[dict[str, Any]]) -> Route:
     return tuple(part.get("Key", part.get("Index")) for part in parts)
 
 
+def on_defaults(findings: list[ZizmorFinding], text: str) -> int:
+    """excessive-permissions findings about the repository's default token permissions (the
+    workflow level, or a job without a block, in a workflow without top-level permissions): a
+    job whose steps write with that token keeps it on purpose (issue 13), so only the other
+    excessive-permissions findings may never grow."""
+    from trustpub.rewrite.document import load_data
+
+    data = load_data(text.removeprefix("\ufeff"))
+    if not isinstance(data, dict) or "permissions" in data:
+        return 0
+    jobs = data.get("jobs") or {}
+    count = 0
+    for finding in findings:
+        route = finding.routes[0] if finding.routes else ()
+        if finding.ident != "excessive-permissions":
+            continue
+        job = jobs.get(route[1]) if len(route) == 2 and route[0] == "jobs" else None
+        if route == () or (isinstance(job, dict) and "permissions" not in job):
+            count += 1
+    return count
+
+
+def broad_permissions(findings: list[ZizmorFinding], text: str) -> int:
+    """excessive-permissions findings but those about the default token permissions."""
+    return idents(findings)["excessive-permissions"] - on_defaults(findings, text)
+
+
 def idents(findings: list[ZizmorFinding]) -> Counter[str]:
     """{ident: count} for one file's findings."""
     return Counter(f.ident for f in findings)

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from rewrite_cases import REPO_ROOT, read_text
 from trustpub.cli import app
 from trustpub.rewrite.document import WorkflowSyntaxError, load_data
-from validators import ValidatorMissing, ZizmorFinding, idents, zizmor
+from validators import ValidatorMissing, idents, on_defaults, zizmor
 
 pytestmark = [pytest.mark.corpus, pytest.mark.validators]
 
@@ -65,24 +65,6 @@ def _only_yaml_zizmor_rejects(refused: dict[Path, str]) -> None:
     assert len(refused) <= 5, refused
 
 
-def _on_defaults(findings: list[ZizmorFinding], text: str) -> int:
-    """excessive-permissions findings about the repository's default token permissions: the
-    workflow level, and jobs without a block, in a workflow without top-level permissions."""
-    data = load_data(text)
-    if not isinstance(data, dict) or "permissions" in data:
-        return 0
-    jobs = data.get("jobs") or {}
-    count = 0
-    for finding in findings:
-        route = finding.routes[0] if finding.routes else ()
-        if finding.ident != "excessive-permissions":
-            continue
-        job = jobs.get(route[1]) if len(route) == 2 and route[0] == "jobs" else None
-        if route == () or (isinstance(job, dict) and "permissions" not in job):
-            count += 1
-    return count
-
-
 def test_apply_adds_no_zizmor_finding(tmp_path: Path) -> None:
     if not CORPUS.is_dir():
         pytest.skip(f"no corpus at {CORPUS} (it lives in shared/ beside the repository)")
@@ -119,7 +101,7 @@ def test_apply_adds_no_zizmor_finding(tmp_path: Path) -> None:
         added_before = _ADDED_UNPINNED.findall(original)
         copied = Counter(_UNPINNED.findall(text)) - Counter(_UNPINNED.findall(original))
         copied = Counter({k: v for k, v in copied.items() if k in set(_UNPINNED.findall(original))})
-        kept = _on_defaults(found_after[path], text) - _on_defaults(
+        kept = on_defaults(found_after[path], text) - on_defaults(
             found_before[originals[path]], original
         )
         allowed = Counter(

@@ -23,6 +23,7 @@ from trustpub.rewrite.rules.upload_steps import shell
 from trustpub.rewrite.workflow import Job, Step, Workflow
 
 _EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
+_VARIABLE = re.compile(r"\$(?:[A-Za-z_]\w*|\{[A-Za-z_]\w*\})")
 _STEP_REF = re.compile(r"\bsteps\s*\.\s*([A-Za-z_][\w-]*)")
 _ENV_REF = re.compile(r"\benv\s*\.\s*([A-Za-z_]\w*)")
 _SHELL_VAR = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
@@ -197,6 +198,8 @@ def _env_file_names(run: str) -> frozenset[str] | None:
 
 def _is_path(word: str) -> bool:
     word = word.strip("'\"")
+    if _VARIABLE.fullmatch(word):
+        return True  # `"$NOTES_FILE"`: a file whose name a variable holds (matched by name)
     if not word or "://" in word or "${{" in word or (word.startswith("$") and "/" not in word):
         return False
     if not _PATH_WORD.match(word.replace("$", "").replace("{", "").replace("}", "")):
