@@ -136,13 +136,14 @@ def gates(before: str) -> list[tuple[str, Step, Step]]:
 
 
 def lost_gates(before: str, after: str) -> list[str]:
-    new = workflow(after)
-    if new is None or before == after:
+    old, new = workflow(before), workflow(after)
+    if old is None or new is None or before == after:
         return []
+    added = {j.id for j in new.jobs()} - {j.id for j in old.jobs()}
     problems = []
     for job_id, test, pypi in gates(before):
-        test_job = _upload_job(new, job_id, test, IndexKind.TESTPYPI)
-        pypi_job = _upload_job(new, job_id, pypi, IndexKind.PYPI)
+        test_job = _upload_job(new, job_id, test, IndexKind.TESTPYPI, added)
+        pypi_job = _upload_job(new, job_id, pypi, IndexKind.PYPI, added)
         if test_job is None or pypi_job is None:
             problems.append(f"{job_id}: an upload (line {test.line} or {pypi.line}) is gone")
         elif test_job != pypi_job and test_job not in _needed(new, pypi_job):
@@ -153,13 +154,14 @@ def lost_gates(before: str, after: str) -> list[str]:
     return problems
 
 
-def _upload_job(flow: Workflow, origin: str, step: Step, kind: IndexKind) -> str | None:
-    """The job that now makes the upload `step` made in `origin`: that job, or a job that needs
-    it, with an upload to that index (the one with the same step name, if several)."""
+def _upload_job(
+    flow: Workflow, origin: str, step: Step, kind: IndexKind, new_jobs: set[str]
+) -> str | None:
+    """The job that now makes the upload `step` made in `origin`: that job, or a job the
+    rewrite added, with an upload to that index (the one with the same step name, if several)."""
     holders = []
     for job in flow.jobs():
-        needs = job.data.get("needs") or []
-        if job.id != origin and origin not in ([needs] if isinstance(needs, str) else needs):
+        if job.id != origin and job.id not in new_jobs:
             continue
         for candidate, found, _ in uploads(flow, job):
             if found is kind:

@@ -212,3 +212,49 @@ jobs:
         in (result.text)
     )
     assert "    needs: publish-to-testpypi\n" in result.text
+
+
+def test_a_moved_step_leaves_the_blank_line_above_its_removed_if_behind() -> None:
+    # The final newline changed: the upload's `if:` (lifted to its publish job) had a blank line
+    # above it; the moved step's text kept that line at its end, and as the file's last step it
+    # gave a file without a final newline one.
+    before = (
+        "on: push\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: pipx run build\n"
+        "      - uses: pypa/gh-action-pypi-publish@release/v1\n"
+        "        with: {password: '${{ secrets.PYPI_API_TOKEN }}', packages-dir: dist/}\n\n"
+        "        if: startsWith(github.ref, 'refs/tags/')\n"
+        "      - {run: echo published}\n"
+        "    name: Release"
+    )
+    after = rewrite(before)
+    assert after.endswith(
+        "      - uses: pypa/gh-action-pypi-publish@release/v1\n        with: {packages-dir: dist/}"
+    )
+
+
+def test_an_upload_if_with_an_end_of_line_comment_gates_its_job_by_its_terms() -> None:
+    # The PyPI job's `if:` (kept with the comment of the step's `if:`) was read as its Python
+    # repr, so the TestPyPI job's condition looked not implied and got a needless long `if:`.
+    before = """\
+on: push
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    if: startsWith(github.ref, 'refs/tags/')
+    steps:
+      - run: pipx run build
+      - uses: pypa/gh-action-pypi-publish@release/v1
+        with:
+          password: ${{ secrets.TEST_PYPI_API_TOKEN }}
+          repository-url: https://test.pypi.org/legacy/
+      - uses: pypa/gh-action-pypi-publish@release/v1
+        if: github.repository == 'acme/pkg'  # not in forks
+        with:
+          password: ${{ secrets.PYPI_API_TOKEN }}
+"""
+    after = rewrite(before)
+    assert (
+        "    needs: [release, publish-to-testpypi]\n    if: (startsWith(github.ref, "
+        "'refs/tags/')) && (github.repository == 'acme/pkg')  # not in forks\n"
+    ) in after

@@ -140,12 +140,18 @@ def after_earlier_job(condition: Any, earlier: str, others: list[str]) -> str | 
     by its own condition (a TestPyPI upload that ran first in one job): every other job it needs
     succeeded, `earlier` succeeded or was skipped, and its own condition holds. None when its
     condition calls a status function other than `success()` (whose meaning would change)."""
+    return after_earlier_jobs(condition, [earlier], others)
+
+
+def after_earlier_jobs(condition: Any, earlier: list[str], others: list[str]) -> str | None:
+    """`after_earlier_job` for several jobs that may each be skipped by their own condition."""
     terms = [t for t in conjuncts(expression(condition)) if t != "success()"]
-    if any(_STATUS.search(t) for t in terms):
+    if any(_STATUS.search(t) for t in terms) or any("${{" in t for t in terms):
         return None
     parts = ["!cancelled()", *(f"needs.{n}.result == 'success'" for n in others)]
-    result = f"needs.{earlier}.result"
-    parts.append(f"({result} == 'success' || {result} == 'skipped')")
+    for job in earlier:
+        result = f"needs.{job}.result"
+        parts.append(f"({result} == 'success' || {result} == 'skipped')")
     parts += [f"({t})" if "||" in t else t for t in terms]
     return "${{ " + " && ".join(parts) + " }}"  # plain YAML, though it starts with `!`
 

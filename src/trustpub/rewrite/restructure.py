@@ -59,6 +59,8 @@ class RestructurePatch(Patch):
         start, end = self._item_span(seq, index)
         text = self._text_with(start, end, within)
         lines = _reindent(_split_lines(text), dash_column - self._dash_column(seq, index))
+        while lines and not lines[-1].strip():  # blank lines an edit left at its end (a removed
+            lines.pop()  # last entry that had one above it) do not go along
         private = list(within.data_ops) if within is not None and stays else []
         if within is not None and not stays:
             self.data_ops.extend(within.data_ops)

@@ -15,7 +15,7 @@ PREINSTALLED = frozenset(
         "bash sh gh git curl wget jq yq zip unzip tar gzip xz sha256sum sha512sum shasum md5sum "
         "echo printf cat sed awk grep egrep head tail cut tr sort uniq wc tee ls cp mv rm mkdir "
         "touch test [ [[ true false exit cd pwd export set unset read date basename dirname find "
-        "xargs diff cmp stat file realpath env sleep docker gpg openssl ssh ssh-keygen rsync"
+        "xargs diff cmp stat file realpath env sleep docker gpg openssl ssh ssh-keygen rsync perl"
     )
 )
 # Words that are shell syntax, not programs.

@@ -4,7 +4,8 @@ A job that downloads the dists (from the jobs that built them), does other thing
 GitHub release) and uploads them already has an artifact: its publish jobs copy its download
 step instead of storing the dists under a new name for a second round trip. Only when nothing
 between the download and the uploads can change what is in that directory: no step writes
-there (`step_needs.py`), builds, or is an action trustpub does not know that names it.
+there (`step_needs.py`), builds, or is an action trustpub does not know that names it; and no
+step of the job deletes or replaces artifacts.
 """
 
 from __future__ import annotations
@@ -44,6 +45,11 @@ def reusable_download(
     uploads = {p.step.index for p in plans}
     between = [s for s in job.steps() if download.index < s.index < max(uploads)]
     if any(s.index not in uploads and _may_change(s, facts, _norm(path)) for s in between):
+        return None
+    # A step that deletes or replaces artifacts (after the uploads, too: it then runs before
+    # the publish jobs download) would take the artifact away from them.
+    later = [s for s in job.steps() if s.index > download.index and s.index not in uploads]
+    if any("artifact" in s.action and s.action != artifacts.DOWNLOAD for s in later):
         return None
     return download
 

@@ -52,7 +52,8 @@ def follow_up_job(follow: Follow, download: Callable[[], NewStep], dists: str) -
             moving.extend(group)
         else:
             names = ", ".join(step_name(s) for s in group)
-            follow.report.note(job.id, group[0].line, f"{names} stays in `{job.id}`: {reason}")
+            verb = "stays" if len(group) == 1 else "stay"
+            follow.report.note(job.id, group[0].line, f"{names} {verb} in `{job.id}`: {reason}")
     staying = [s for s in later if s not in moving]
     if staying:
         _report_staying(follow, staying)

@@ -65,31 +65,72 @@ def needs_list(job: Job) -> list[str]:
 
 
 def retarget_needs(follow: Follow) -> None:
-    """Jobs that waited for the old job (and so for its upload) wait for the publish jobs."""
+    """Jobs that waited for the old job (and so for its upload) wait for the publish jobs; one
+    whose condition does not hold only where a publish job's does still runs when that job is
+    skipped by its own condition (as it ran when the upload step was skipped)."""
     job = follow.job
     made = [t for t in follow.targets if t.plan is not None]
     for other in follow.workflow.jobs():
         ids = needs_list(other)
         if other.id == job.id or job.id not in ids:
             continue
-        follows = [t.job_id for t in made if conditions.implies(other.data.get("if"), t.step_if)]
-        if not follows:
-            follow.report.note(
-                other.id,
-                other.line,
-                f"`{other.id}` needs `{job.id}`, which no longer uploads, and so now runs before "
-                "publishing; the publish jobs run only under conditions it does not have, so "
-                "trustpub left its `needs:` alone",
-            )
-            continue
-        keep = job.id in conditions.needed_jobs(str(other.data))
-        new_ids = [job.id] * keep + [j for j in follows if j not in ids]
+        condition = other.data.get("if")
+        follows = [t.job_id for t in made if conditions.implies(condition, t.step_if)]
+        skippable = [t.job_id for t in made if t.job_id not in follows]
+        # With a publish job that may be skipped, the old job stays needed: its success is what
+        # the condition then checks (a skipped publish job may mean it failed).
+        keep = bool(skippable) or job.id in conditions.needed_jobs(str(other.data))
+        others = [n for n in ids if n != job.id] + [job.id] * keep
+        careful = conditions.after_earlier_jobs(condition, skippable, others) if skippable else None
+        if skippable and (careful is None or not _one_line_if(follow, other)):
+            if not follows:
+                follow.report.note(
+                    other.id,
+                    other.line,
+                    f"`{other.id}` needs `{job.id}`, which no longer uploads, and so now runs "
+                    "before publishing; the publish jobs run only under conditions it does not "
+                    "have, and its own `if:` cannot be rewritten to wait for them, so trustpub "
+                    "left its `needs:` alone",
+                )
+                continue
+            skippable, careful = [], None
+            keep = job.id in conditions.needed_jobs(str(other.data))
+        new_ids = [job.id] * keep + [j for j in [*follows, *skippable] if j not in ids]
         _replace_need(follow.patch, other, ids, job.id, new_ids)
         follow.report.change(
             other.id,
             other.line,
             f"`needs: {job.id}` now waits for " + ", ".join(f"`{j}`" for j in new_ids),
         )
+        if careful is not None:
+            _set_condition(follow.patch, other, careful)
+            follow.report.change(
+                other.id,
+                other.line,
+                f"`{other.id}` still runs when "
+                + ", ".join(f"`{j}`" for j in skippable)
+                + " is skipped by its own condition, as it ran when the upload was skipped",
+            )
+
+
+def _one_line_if(follow: Follow, job: Job) -> bool:
+    """True when the job has no `if:`, or one trustpub can rewrite (a one-line scalar)."""
+    if "if" not in job.data:
+        return "needs" in job.data
+    node = follow.workflow.doc.node_at((*job.path, "if"))
+    doc = follow.workflow.doc
+    return (
+        node is not None
+        and getattr(node, "style", None) not in ("|", ">")
+        and doc.line_of(node.start_mark.index) == doc.line_of(node.end_mark.index)
+    )
+
+
+def _set_condition(patch: RestructurePatch, job: Job, condition: str) -> None:
+    if "if" in job.data:
+        patch.replace_scalar((*job.path, "if"), condition)
+    else:
+        patch.insert_entries(job.path, {"if": condition}, after="needs")
 
 
 def _replace_need(

@@ -43,7 +43,7 @@ class SplitRefused(Exception):
         self.advice = advice
 
 
-def _with_condition(header: dict[str, Any], condition: str) -> dict[str, Any]:
+def _with_condition(header: dict[str, Any], condition: Any) -> dict[str, Any]:
     """The header with `if:` set, right after `needs:`."""
     rest = {k: v for k, v in header.items() if k not in ("needs", "if")}
     return {"needs": header["needs"], "if": condition, **rest}
@@ -212,7 +212,10 @@ class PublishJobs:
         chain = [t for t in targets if t.plan is not None or self.options.gate_pypi_on_testpypi]
         for earlier, later in itertools.pairwise(chain):
             assert earlier.job is not None and later.job is not None
-            self.wait(job.id, earlier.job.id, earlier.job.header.get("if"), later, report)
+            earlier_if = earlier.job.header.get("if")
+            if isinstance(earlier_if, Commented):
+                earlier_if = earlier_if.value
+            self.wait(job.id, earlier.job.id, earlier_if, later, report)
 
     def wait(
         self,
@@ -226,7 +229,8 @@ class PublishJobs:
         assert later.job is not None
         header = later.job.header
         needs = list(header.get("needs", Flow(())).items)
-        condition = header.get("if")
+        written = header.get("if")  # maybe with the end-of-line comment of the upload's `if:`
+        condition = written.value if isinstance(written, Commented) else written
         line = later.source.step.line
         header["needs"] = Flow((*needs, earlier))
         report.change(
@@ -244,7 +248,8 @@ class PublishJobs:
                 "cannot carry over)",
             )
             return
-        later.job.header = _with_condition(header, careful)
+        kept = Commented(careful, written.comment) if isinstance(written, Commented) else careful
+        later.job.header = _with_condition(header, kept)
         report.change(
             later.job_id,
             line,

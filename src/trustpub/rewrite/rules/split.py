@@ -20,6 +20,7 @@ from typing import Any
 from trustpub.project import ProjectName
 from trustpub.rewrite import artifacts, conditions
 from trustpub.rewrite.indexes import IndexKind
+from trustpub.rewrite.render import Commented
 from trustpub.rewrite.restructure import RestructurePatch
 from trustpub.rewrite.result import ResultBuilder
 from trustpub.rewrite.rules import pypa_action
@@ -48,8 +49,10 @@ from trustpub.rewrite.workflow import Job, Step
 DOWNLOAD_ACTIONS = frozenset({artifacts.DOWNLOAD, "dawidd6/action-download-artifact"})
 # `run:` commands that only look at files, allowed in a job that "only downloads and publishes".
 _INSPECTION = re.compile(
-    r"^(ls|echo|find|tree|pwd|cat|du|sha256sum|shasum|md5sum|printf|stat|file|true)\b"
+    r"^(ls|echo|find|tree|pwd|cat|du|sha256sum|shasum|md5sum|printf|stat|file|true|sleep)\b"
 )
+# Actions that only wait, allowed beside them (a delay between the TestPyPI and PyPI uploads).
+_INERT_ACTIONS = frozenset({"juliangruber/sleep-action"})
 
 
 class Layout(enum.Enum):
@@ -67,7 +70,10 @@ def only_downloads(job: Job, plans: list[StepPlan]) -> bool:
     uploads = {p.step.index for p in plans}
     others = [s for s in job.steps() if s.index not in uploads]
     return any(s.action in DOWNLOAD_ACTIONS for s in others) and all(
-        s.action in DOWNLOAD_ACTIONS or s.action == "actions/checkout" or _inspects(s)
+        s.action in DOWNLOAD_ACTIONS
+        or s.action == "actions/checkout"
+        or s.action in _INERT_ACTIONS
+        or _inspects(s)
         for s in others
     )
 
@@ -319,7 +325,10 @@ class Splitter(PublishJobs):
         """The job keeps its PyPI upload and now waits for the TestPyPI job that ran first."""
         condition = job.data.get("if")
         careful = None
-        if not conditions.implies(condition, test.job.header.get("if") if test.job else None):
+        test_if = test.job.header.get("if") if test.job else None
+        if isinstance(test_if, Commented):
+            test_if = test_if.value
+        if not conditions.implies(condition, test_if):
             careful = conditions.after_earlier_job(condition, test.job_id, needs_list(job))
         add_need(patch, job, test.job_id, careful)
         report.change(job.id, job.line, f"`{job.id}` now runs after `{test.job_id}`")
