@@ -119,7 +119,7 @@ def test_token_never_printed_even_when_rejected(
         (("--org", "a", "--user", "b"), "either --org or --user"),
         (("--repo", "a/b", "--code-search"), "--code-search needs --org or --user"),
         (("--org", "a", "--resume"), "need --state"),
-        (("--org", "a", "--shard", "3/2"), "--shard 3/2"),
+        (("--org", "a", "--shard", "3/2"), "'3/2': expected I/N"),
         (("--org", "a", "--body-template", "/nonexistent/t.md"), "cannot read the body"),
     ],
 )
