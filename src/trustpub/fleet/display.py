@@ -18,8 +18,8 @@ from rich.text import Text
 from trustpub.fleet.runner import RepositoryReport
 from trustpub.fleet.tally import Row, Tally
 from trustpub.report.output import ConsoleOutput
-from trustpub.report.text import print_diff, print_pitfalls, print_report
-from trustpub.repository import RepositoryResult
+from trustpub.report.paths import shown
+from trustpub.report.text import print_diff, print_findings, print_pitfalls, print_report
 
 _OUTCOME_STYLES = {"changed": "green", "failed": "red", "skipped": "yellow", "migrated": "cyan"}
 _VERBS = {"check": "Checking", "diff": "Diffing", "apply": "Applying"}
@@ -93,12 +93,13 @@ class TextOutput(FleetOutput):
             return
         style = "bold " + _OUTCOME_STYLES.get(row.outcome, "")
         self.console.print(Text(_status(row, self.command), style=style.strip()))
-        result = report.result
+        result = shown(report.root, report.result)
+        out = ConsoleOutput(self.console)
         if self.command == "check":
-            _print_findings(self.console, result)
+            print_findings(out, result)
         else:
-            print_diff(ConsoleOutput(self.console), result)
-        print_report(ConsoleOutput(self.console), result, report.github, pitfalls=False)
+            print_diff(out, result)
+        print_report(out, result, report.github, pitfalls=False)
         self.console.print()
 
     def finish(self, tally: Tally, state: Path | None) -> None:
@@ -153,17 +154,6 @@ def _status(row: Row, command: str) -> str:
     if row.outcome == "failed":
         return f"{row.repository}: failed: {row.detail}"
     return f"{row.repository}: {row.outcome}"
-
-
-def _print_findings(console: Console, result: RepositoryResult) -> None:
-    for file in result.changed_files:
-        for change in file.changes:
-            console.print(
-                Text(
-                    f"{file.path}:{change.line}: job {change.job}: "
-                    f"token publishing: {change.description}"
-                )
-            )
 
 
 def _print_table(console: Console, rows: list[Row]) -> None:
