@@ -40,7 +40,8 @@ app = typer.Typer(
     name="trustpub",
     help="Move GitHub Actions PyPI uploads from API tokens to trusted publishing (OIDC).",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion, --show-completion [bash|zsh|fish|powershell]
+    context_settings={"help_option_names": ["-h", "--help"]},
     rich_markup_mode=None,
     pretty_exceptions_show_locals=False,  # a traceback must never print the GitHub token
 )
@@ -134,7 +135,7 @@ def _root(
 def main() -> None:
     """Run the command line; ends with SystemExit, as a typer application does."""
     try:
-        app()
+        app(prog_name="trustpub")  # also as `python -m trustpub`
     except KeyboardInterrupt:
         sys.stderr.write("trustpub: interrupted\n")
         sys.exit(EXIT_INTERRUPTED)
