@@ -1,4 +1,5 @@
-"""The GitHub Action (action.yml at the repository's root) as a program: `python -m trustpub.action`.
+"""The GitHub Action (action.yml at the repository's root) as a program: `python -m
+trustpub.action`.
 
 The composite action installs trustpub and runs this with its inputs in `TRUSTPUB_*` variables
 (never interpolated into a script). `mode: check` runs `trustpub check` with annotations on the

@@ -17,6 +17,7 @@ import pytest
 
 ROOT = Path(__file__).parents[2]
 DEMO = ROOT / "fixtures" / "demo"
+PIP = (sys.executable, "-m", "pip")
 
 pytest.importorskip("build", reason="needs the `build` package (the test extra)")
 pytest.importorskip("hatchling", reason="needs the build backend (the test extra)")
@@ -89,8 +90,7 @@ def test_the_wheel_installs_into_a_fresh_environment_and_runs(dist: Path, tmp_pa
     (Path(purelib) / "dependencies.pth").write_text("\n".join(site.getsitepackages()) + "\n")
     wheel = only(dist, "trustpub-*-py3-none-any.whl")
     subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps"]
-        + ["--no-index", str(wheel)],
+        [*PIP, "--python", str(python), "install", "-q", "--no-deps", "--no-index", str(wheel)],
         check=True,
         capture_output=True,
         text=True,
