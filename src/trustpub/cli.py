@@ -20,6 +20,7 @@ from trustpub.exit_codes import (
 )
 from trustpub.github.command import secrets_command
 from trustpub.settings.commands import command
+from trustpub.status.command import status_command
 
 if TYPE_CHECKING:
     from trustpub.github.lookup import GitHubLookup
@@ -114,6 +115,12 @@ command(
     "bot",
     bot_command,
     "Open (or update) one pull request per repository that still publishes with a token.",
+)
+command(
+    app,
+    "status",
+    status_command,
+    "Where each repository stands: pull request, first trusted release, old secrets, next step.",
 )
 
 

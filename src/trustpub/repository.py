@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import fnmatch
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -90,8 +90,8 @@ class RepositoryResult:
         for status, outcome in (
             (Status.CHANGED, Outcome.CHANGED),
             (Status.SKIPPED, Outcome.SKIPPED),
-            (Status.IGNORED, Outcome.IGNORED),
             (Status.MIGRATED, Outcome.MIGRATED),
+            (Status.IGNORED, Outcome.IGNORED),
         ):
             if status in statuses:
                 return outcome
@@ -137,6 +137,7 @@ def migrate_repository(
         ignored(rewrite_workflow(text, path, lookup, options), ignore)
         for path, text in sorted(workflows.items())
     )
+    results = resolve_reusable_calls(results)
     return RepositoryResult(name, results, obsolete_secrets(results))
 
 
@@ -151,6 +152,25 @@ def ignored(result: RewriteResult, globs: tuple[str, ...]) -> RewriteResult:
     return RewriteResult(
         result.path, result.original, result.original, Status.IGNORED, skips=(skip,)
     )
+
+
+def resolve_reusable_calls(results: tuple[RewriteResult, ...]) -> tuple[RewriteResult, ...]:
+    """A job passing every secret to a workflow of this repository that uploads to PyPI with a
+    token keeps that token alive: the caller is reported too (the callee reports itself)."""
+    by_path = {r.path: r for r in results}
+    resolved = []
+    for result in results:
+        skips = [
+            call.skip(call.path)
+            for call in result.reusable_calls
+            if (callee := by_path.get(call.path)) is not None
+            and any(s.is_finding for s in callee.skips)
+        ]
+        if skips and result.status is not Status.FAILED:
+            status = Status.CHANGED if result.changed else Status.SKIPPED
+            result = replace(result, skips=(*result.skips, *skips), status=status)
+        resolved.append(result)
+    return tuple(resolved)
 
 
 class ProjectLookupCache:

@@ -14,6 +14,7 @@ from bot_helpers import ORG, PUBLISH, BotHarness, build_org
 from fake_github import FakeGitHub
 from trustpub.bot.discovery import Selection
 from trustpub.bot.execute import RunConfig
+from trustpub.publishers import SEARCH_QUERIES
 
 ONE_WORKER = RunConfig(jobs=1, write_interval=0.0, per_page=100)
 
@@ -71,7 +72,7 @@ def test_request_costs_by_mode(fake: FakeGitHub, bot: BotHarness) -> None:
     first, others, again, _ = costs["code search"]
     assert first[f"{ORG}/web-0"] == first[f"{ORG}/web-1"] == first[f"{ORG}/empty-0"] == 0
     assert first[f"{ORG}/pkg-01"] == 3 + 7 + 4
-    assert others["GET /search/code"] == 2  # two queries, one page each
+    assert others["GET /search/code"] == len(SEARCH_QUERIES)  # one page each
     assert again[f"{ORG}/web-1"] == 0 and again[f"{ORG}/pkg-01"] == 4
 
 

@@ -6,6 +6,7 @@ import pytest
 from bot_helpers import CI, ORG, PUBLISH, BotHarness, build_org, python_repo
 
 from fake_github import FakeGitHub
+from fake_github.search import parse, search
 from trustpub.bot import discovery
 from trustpub.bot.discovery import (
     DiscoveryError,
@@ -15,6 +16,7 @@ from trustpub.bot.discovery import (
     parse_shard,
     read_names,
 )
+from trustpub.publishers import SEARCH_QUERIES
 
 
 def names(fake: FakeGitHub, selection: Selection, per_page: int = 5) -> list[str]:
@@ -93,7 +95,12 @@ def test_code_search_narrows_and_is_confirmed(fake: FakeGitHub, bot: BotHarness)
     fake.add_repo(f"{ORG}/mentions", files={".github/workflows/ci.yml": CI + "# twine\n"})
     run = bot.run(Selection(org=ORG, code_search=True))
     searches = [r for r in fake.requests if r.path == "/search/code"]
-    assert len(searches) == 3 + 1  # one request per page: 12 hits of 5 per page, then none
+    scope = f" org:{ORG} path:.github/workflows"
+    assert {r.params["q"] for r in searches} == {q + scope for q in SEARCH_QUERIES}
+    for query in SEARCH_QUERIES:  # one request per page of 5 (a full last page: one more)
+        hits = len(search(fake.world, parse(query + scope)))
+        pages = [r for r in searches if r.params["q"] == query + scope]
+        assert len(pages) == hits // 5 + 1, (query, hits)
     assert all(f"org:{ORG}" in r.params["q"] for r in searches)
     assert all("path:.github/workflows" in r.params["q"] for r in searches)
     assert run.outcomes[f"{ORG}/mentions"] == "unchanged"

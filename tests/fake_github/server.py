@@ -19,6 +19,7 @@ from fake_github import (
     routes_contents,
     routes_git,
     routes_pulls,
+    routes_status,
     search,
 )
 from fake_github.faults import PRIMARY_LIMIT_MESSAGE, RATE_LIMIT_DOCS, Faults
@@ -33,6 +34,7 @@ _ROUTE_MODULES = (
     routes_contents,
     routes_git,
     routes_pulls,
+    routes_status,
     search,
 )
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -32,18 +32,26 @@ BOT = {
     "--resume", "--only-failed", "--format", "--summary-md", "--quiet", "-q", "--color",
     "--token-env", "--base-url", "--config",
 }  # fmt: skip
+STATUS = {
+    "--org", "--user", "--repo", "--repos-file", "--include-archived", "--include-forks",
+    "--include", "--exclude", "--topic", "--shard", "--branch", "--project", "--pypi-environment",
+    "--testpypi-environment", "--pypi-url", "--testpypi-url", "--verify", "--format", "--state",
+    "--resume", "--delete-secrets", "--include-org-secrets", "-y", "--yes", "--dry-run",
+    "--token-env", "--base-url",
+}  # fmt: skip
 EXPECTED = {
     "check": LOCAL,
     "diff": LOCAL | REWRITE,
     "apply": LOCAL | REWRITE | {"--create-environments", "--pypi-reviewer"},
     "bot": BOT,
+    "status": STATUS,
 }
 
 
 def flags_of(command: str) -> set[str]:
     group = typer.main.get_command(app)
     found = group.commands[command]  # type: ignore[attr-defined]
-    return {o for p in found.params for o in p.opts if o.startswith("-")} - {"--help"}
+    return {o for p in found.params for o in p.opts if o.startswith("-")} - {"--help", "-h"}
 
 
 @pytest.mark.parametrize("command", sorted(EXPECTED))

@@ -8,48 +8,60 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from trustpub.project import ProjectName, ProjectNameProblem
+from trustpub.publishers import PREFILTER_WORDS, TOKEN_LIKE_SECRET
 from trustpub.rewrite import pull_requests
 from trustpub.rewrite.document import Document, WorkflowSyntaxError
 from trustpub.rewrite.edits import Patch, UnsupportedEdit
-from trustpub.rewrite.expressions import referenced_secrets
 from trustpub.rewrite.indexes import IndexKind
 from trustpub.rewrite.restructure import RestructurePatch
 from trustpub.rewrite.result import (
     Failure,
+    Note,
     Options,
     ProjectLookup,
     ResultBuilder,
     RewriteResult,
+    Skip,
     SkipKind,
     Status,
     TokenUpload,
     TrustedPublisher,
 )
-from trustpub.rewrite.rules import environment, permissions, pypa_action, run_tools
+from trustpub.rewrite.rules import (
+    action_uploads,
+    environment,
+    permissions,
+    poetry_action,
+    pypa_action,
+    run_tools,
+)
 from trustpub.rewrite.rules.base import StepPlan, StepRule
 from trustpub.rewrite.rules.publish_jobs import SplitRefused
+from trustpub.rewrite.rules.reusable_calls import reusable_call
 from trustpub.rewrite.rules.split import Layout, Splitter
+from trustpub.rewrite.rules.unclaimed import unclaimed_credentials
 from trustpub.rewrite.verify import verify
 from trustpub.rewrite.workflow import Job, Workflow
 
-STEP_RULES: list[StepRule] = [pypa_action.plan, run_tools.plan]
+STEP_RULES: list[StepRule] = [
+    pypa_action.plan,
+    run_tools.plan,
+    poetry_action.plan,
+    action_uploads.plan,
+]
 _OPTED_OUT = "opted out with `# trustpub: ignore`"
-
-# Words every upload trustpub knows contains (the PyPA action, twine, `uv|pdm|poetry|hatch|flit
-# publish`, maturin and maturin-action, their credential variables); files without any, and
-# without a secret named like a PyPI token (for uploads hidden in a script), are never parsed.
-# Not "upload" alone: most CI workflows have actions/upload-artifact, and all would be parsed.
-_UPLOAD_WORDS = ("publish", "twine", "maturin", "pypi", "flit_", "hatch_index")
-_TOKEN_LIKE_SECRET = re.compile(r"secrets\W{0,2}\w*(?:upload|flit|hatch|poetry)")
-_TOKEN_SECRET = re.compile(r"pypi|twine|token", re.IGNORECASE)
 
 
 def may_publish(text: str) -> bool:
     """Cheap pre-filter: False means the text cannot contain an upload trustpub handles."""
     lowered = text.lower()  # then plain `in`: many times faster than a case-insensitive regex
-    if any(word in lowered for word in _UPLOAD_WORDS):
+    if any(word in lowered for word in PREFILTER_WORDS):
         return True
     return "secrets" in lowered and _TOKEN_LIKE_SECRET.search(lowered) is not None
+
+
+# A secret named like an upload token, for uploads hidden in scripts (`secrets.UPLOAD_TOKEN`).
+_TOKEN_LIKE_SECRET = re.compile(r"secrets\W{0,2}\w*(?:" + TOKEN_LIKE_SECRET.pattern + ")")
 
 
 def rewrite_workflow(
@@ -101,6 +113,7 @@ class _Migration:
             self._composite(composite)
         for job in workflow.jobs():
             self._job(job)
+        self.result.skips.extend(unclaimed_credentials(workflow, self.result.named_jobs()))
         return self._finish(path, original)
 
     # -- per job -------------------------------------------------------------------------------
@@ -130,6 +143,8 @@ class _Migration:
             # No credential reaches these uploads: whatever else trustpub cannot read about
             # them (an index chosen at run time), the job already publishes without a token.
             self.result.migrated_jobs.add(job.id)
+            if self.options.publishers_in_use:
+                self._in_use(job, plans)
             return
         ready = [p for p in plans if not p.problem]
         layout = self.splitter.layout(job, ready)
@@ -366,22 +381,38 @@ class _Migration:
         )
         return descriptions
 
+    def _in_use(self, job: Job, plans: list[StepPlan]) -> None:
+        """The trusted publishers an already-migrated job publishes through (what `status`
+        compares with PyPI's provenance); uploads to other indexes have none."""
+        for plan in plans:
+            kind = plan.target.kind
+            project = self._project(plan)
+            if kind in (IndexKind.PYPI, IndexKind.TESTPYPI) and isinstance(project, ProjectName):
+                self.result.in_use.append(
+                    TrustedPublisher(
+                        index="testpypi" if kind is IndexKind.TESTPYPI else "pypi",
+                        project=project.name,
+                        workflow=self.workflow.filename,
+                        environment=environment.existing_environment(job),
+                        job=job.id,
+                        project_source=project.source,
+                    )
+                )
+
     def _project(self, plan: StepPlan) -> ProjectName | ProjectNameProblem:
         directory = _project_directory(plan.packages_dir)
         return self.lookup(directory)
 
     def _reusable_call(self, job: Job) -> None:
-        passed = job.data.get("secrets")
-        names = referenced_secrets(str(passed)) if isinstance(passed, dict) else frozenset()
-        if passed == "inherit" or any(_TOKEN_SECRET.search(n) for n in names):
-            self.result.note(
-                job.id,
-                job.line,
-                f"calls the reusable workflow {job.data['uses']!r} and passes it secrets; if that "
-                "workflow publishes to PyPI, migrate it there (PyPI does not support trusted "
-                "publishing from reusable workflows: keep the publish job in the top-level "
-                "workflow)",
-            )
+        found = reusable_call(job)
+        if isinstance(found, Skip) and self.workflow.job_opted_out(job):
+            self.result.skip(job.id, job.line, _OPTED_OUT, kind=SkipKind.IGNORED)
+        elif isinstance(found, Skip):
+            self.result.skips.append(found)
+        elif isinstance(found, Note):
+            self.result.notes.append(found)
+        elif found is not None:
+            self.result.reusable_calls.append(found)
 
     # -- result --------------------------------------------------------------------------------
 
@@ -412,10 +443,10 @@ class _Migration:
         kinds = {s.kind for s in self.result.skips}
         if SkipKind.TOKEN in kinds:
             return Status.SKIPPED
-        if SkipKind.IGNORED in kinds:
-            return Status.IGNORED
         if self.result.migrated_jobs:
             return Status.MIGRATED
+        if SkipKind.IGNORED in kinds:
+            return Status.IGNORED
         return Status.UNCHANGED
 
     def _result(self, path: str, original: str, text: str, status: Status) -> RewriteResult:
@@ -432,6 +463,8 @@ class _Migration:
             secret_uses=tuple(r.secret_uses),
             publishers=tuple(r.publishers),
             token_uploads=tuple(r.token_uploads),
+            reusable_calls=tuple(r.reusable_calls),
+            in_use=tuple(dict.fromkeys(r.in_use)),
         )
 
     def _failed(self, path: str, original: str, failure: Failure) -> RewriteResult:

@@ -55,3 +55,9 @@ def environment_name(value: str) -> str | None:
 
 def not_empty(value: str) -> str | None:
     return None if value.strip() else "must not be empty"
+
+
+def http_url(value: str) -> str | None:
+    if value.startswith(("http://", "https://")):
+        return None
+    return f"{value!r} is not an http(s) URL"

@@ -23,12 +23,15 @@ if TYPE_CHECKING:
 
 REWRITE = ("diff", "apply", "bot")  # the commands whose migration the user shapes
 BOT = ("bot",)
+STATUS = ("status",)
+ON_GITHUB = ("bot", "status")  # the commands that visit repositories on GitHub
 DIFF_APPLY = ("diff", "apply")
 FORMATS = {
     "check": ("text", "json", "markdown", "sarif", "github"),
     "diff": ("text", "json", "markdown"),
     "apply": ("text", "json", "markdown"),
     "bot": ("text", "json"),
+    "status": ("text", "json", "markdown"),
 }
 
 
@@ -47,6 +50,12 @@ class Settings:
             LOCAL,
             "Workflow files, repository checkouts, or directories holding many checkouts.",
             exists=True,
+        )
+        | argument(
+            STATUS,
+            "Local checkouts, named on GitHub by their `origin` remote.",
+            exists=True,
+            file_okay=False,
         ),
     )
     repos_file: str | None = setting(
@@ -57,7 +66,10 @@ class Settings:
             help="A file listing checkouts (or directories of them), one per line; - reads stdin.",
         )
         | on(
-            BOT, "--repos-file", metavar="FILE", help="A file of OWNER/REPO lines; - reads stdin."
+            ON_GITHUB,
+            "--repos-file",
+            metavar="FILE",
+            help="A file of OWNER/REPO lines; - reads stdin.",
         ),
     )
     config: Path | None = setting(
@@ -72,36 +84,48 @@ class Settings:
         ),
     )
     org: str | None = setting(
-        None, on(BOT, "--org", metavar="ORG", help="Every repository of ORG."), Files.RUN
+        None, on(ON_GITHUB, "--org", metavar="ORG", help="Every repository of ORG."), Files.RUN
     )
     user: str | None = setting(
-        None, on(BOT, "--user", metavar="USER", help="Every repository of USER."), Files.RUN
+        None, on(ON_GITHUB, "--user", metavar="USER", help="Every repository of USER."), Files.RUN
     )
     repos: tuple[str, ...] = setting(
         (),
-        on(BOT, "--repo", metavar="OWNER/REPO", help="OWNER/REPO (repeatable)."),
+        on(ON_GITHUB, "--repo", metavar="OWNER/REPO", help="OWNER/REPO (repeatable)."),
         Files.RUN,
         checks.github_slug,
     )
     include_archived: bool = setting(
-        False, on(BOT, "--include-archived", help="Visit archived repositories too."), Files.RUN
+        False,
+        on(ON_GITHUB, "--include-archived", help="Visit archived repositories too."),
+        Files.RUN,
     )
     include_forks: bool = setting(
-        False, on(BOT, "--include-forks", help="Visit forks too."), Files.RUN
+        False, on(ON_GITHUB, "--include-forks", help="Visit forks too."), Files.RUN
     )
     include: tuple[str, ...] = setting(
         (),
-        on(BOT, "--include", metavar="GLOB", help="Only names matching this glob (repeatable)."),
+        on(
+            ON_GITHUB,
+            "--include",
+            metavar="GLOB",
+            help="Only names matching this glob (repeatable).",
+        ),
         Files.RUN,
     )
     exclude: tuple[str, ...] = setting(
         (),
-        on(BOT, "--exclude", metavar="GLOB", help="Leave out names matching this glob."),
+        on(ON_GITHUB, "--exclude", metavar="GLOB", help="Leave out names matching this glob."),
         Files.RUN,
     )
     topics: tuple[str, ...] = setting(
         (),
-        on(BOT, "--topic", metavar="TOPIC", help="Only repositories with this topic (any of)."),
+        on(
+            ON_GITHUB,
+            "--topic",
+            metavar="TOPIC",
+            help="Only repositories with this topic (any of).",
+        ),
         Files.RUN,
     )
     code_search: bool = setting(
@@ -116,7 +140,7 @@ class Settings:
     )
     shard: str | None = setting(
         None,
-        on(BOT, "--shard", metavar="I/N", help="Run the I-th of N stable slices."),
+        on(ON_GITHUB, "--shard", metavar="I/N", help="Run the I-th of N stable slices."),
         Files.RUN,
         checks.shard,
     )
@@ -128,7 +152,8 @@ class Settings:
             LOCAL,
             "--project",
             help="PyPI project name, when it cannot be read from the repo.",
-        ),
+        )
+        | on(STATUS, "--project", help="PyPI project name."),
         Files.ONE_REPOSITORY,
         checks.not_empty,
     )
@@ -145,14 +170,19 @@ class Settings:
     )
     pypi_environment: str = setting(
         "pypi",
-        on(REWRITE, "--pypi-environment", metavar="NAME", help="Environment name for PyPI jobs."),
+        on(
+            (*REWRITE, "status"),
+            "--pypi-environment",
+            metavar="NAME",
+            help="Environment name for PyPI jobs.",
+        ),
         Files.REPOSITORY,
         checks.environment_name,
     )
     testpypi_environment: str = setting(
         "testpypi",
         on(
-            REWRITE,
+            (*REWRITE, "status"),
             "--testpypi-environment",
             metavar="NAME",
             help="Environment name for TestPyPI jobs.",
@@ -184,7 +214,7 @@ class Settings:
     # the pull requests
     branch: str = setting(
         DEFAULT_BRANCH,
-        on(BOT, "--branch", metavar="NAME", help="The branch trustpub owns and pushes to."),
+        on(ON_GITHUB, "--branch", metavar="NAME", help="The branch trustpub owns and pushes to."),
         Files.REPOSITORY,
         checks.not_empty,
     )
@@ -271,7 +301,7 @@ class Settings:
             "report says which obsolete secrets exist on GitHub.",
         )
         | on(
-            BOT,
+            ON_GITHUB,
             "--token-env",
             metavar="VAR",
             help="Environment variable holding the GitHub token.",
@@ -287,7 +317,7 @@ class Settings:
             help="GitHub API URL; a GitHub Enterprise Server URL is reported.",
         )
         | on(
-            BOT,
+            ON_GITHUB,
             "--base-url",
             metavar="URL",
             default=DEFAULT_BASE_URL,
@@ -299,7 +329,8 @@ class Settings:
     # the run
     dry_run: bool = setting(
         False,
-        on(BOT, "--dry-run", help="Read everything, write nothing: show the pull requests."),
+        on(BOT, "--dry-run", help="Read everything, write nothing: show the pull requests.")
+        | on(STATUS, "--dry-run", help="Show the deletion plan; delete nothing."),
     )
     max_prs: int | None = setting(
         None,
@@ -362,12 +393,20 @@ class Settings:
             metavar="FILE",
             dir_okay=False,
             help="Record outcomes (JSON Lines).",
+        )
+        | on(
+            STATUS,
+            "--state",
+            metavar="FILE",
+            dir_okay=False,
+            help="JSON Lines history: report what moved since the previous run; --resume goes "
+            "on after an interrupted run.",
         ),
     )
     resume: bool = setting(
         False,
         on(LOCAL, "--resume", help="Skip the repositories --state records as done.")
-        | on(BOT, "--resume", help="Leave out what --state records as done."),
+        | on(ON_GITHUB, "--resume", help="Leave out what --state records as done."),
     )
     only_failed: bool = setting(
         False,
@@ -396,6 +435,45 @@ class Settings:
         False,
         on(LOCAL, "--quiet", "-q", help="Fleet runs: no progress, no per-repository output.")
         | on(BOT, "--quiet", "-q", help="No progress, no per-repository lines."),
+    )
+    pypi_url: str = setting(
+        "https://pypi.org",
+        on(STATUS, "--pypi-url", metavar="URL", help="PyPI (or a server with its APIs)."),
+        Files.RUN,
+        checks.http_url,
+    )
+    testpypi_url: str = setting(
+        "https://test.pypi.org",
+        on(STATUS, "--testpypi-url", metavar="URL", help="TestPyPI (or a server like it)."),
+        Files.RUN,
+        checks.http_url,
+    )
+    verify: bool = setting(
+        False,
+        on(STATUS, "--verify", help="Check provenance signatures (needs trustpub[verify])."),
+        Files.RUN,
+    )
+    delete_secrets: bool = setting(
+        False,
+        on(
+            STATUS,
+            "--delete-secrets",
+            help="Delete the old secrets that are provably unused after a confirmed trusted "
+            "release (asks first; --yes to skip the question).",
+        ),
+    )
+    include_org_secrets: bool = setting(
+        False,
+        on(
+            STATUS,
+            "--include-org-secrets",
+            help="Also consider organisation secrets (deleted only when no repository that can "
+            "see them still uses them).",
+        ),
+        Files.RUN,
+    )
+    yes: bool = setting(
+        False, on(STATUS, "--yes", "-y", help="Delete without asking (the list is shown).")
     )
     color: str = setting(
         "auto",
