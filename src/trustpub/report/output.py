@@ -45,6 +45,23 @@ class ConsoleOutput:
         self.console.print(Text(text, style=style), soft_wrap=True)
 
 
+class BlockOutput:
+    """Lines gathered into one rich Text and printed at once: a terminal that shows a live
+    progress bar redraws it after every print, so a repository's report is one print, not one
+    per line."""
+
+    def __init__(self) -> None:
+        from rich.text import Text
+
+        self.text = Text()
+
+    def line(self, text: str = "", style: str = "") -> None:
+        self.text.append(text + "\n", style or None)
+
+    def print_to(self, console: Console) -> None:
+        console.print(self.text, end="", soft_wrap=True)
+
+
 def make_console(color: str, stderr: bool = False) -> Console:
     """The rich console for a --color choice (auto, always, never). With `auto`, NO_COLOR and
     FORCE_COLOR decide as everywhere else (https://no-color.org, https://force-color.org)."""
