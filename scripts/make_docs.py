@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 GALLERY = ROOT / "docs" / "gallery.md"
 PULL_REQUEST = ROOT / "docs" / "pull-request.md"
+CONFIGURATION = ROOT / "docs" / "configuration.md"
 WORKFLOW = ".github/workflows/release.yml"
 
 
@@ -48,9 +49,7 @@ EXAMPLES = (
         "pypa/gh-action-pypi-publish after the build, in one job (the default)",
         "split/build-and-publish-single-index",
     ),
-    Example(
-        "pypa/gh-action-pypi-publish with --keep-build-in-job", "rewrite/user-and-password"
-    ),
+    Example("pypa/gh-action-pypi-publish with --keep-build-in-job", "rewrite/user-and-password"),
     Example("Already trusted publishing: the Packaging Guide's workflow", "split/pypa-guide"),
     Example("Build and upload in one job, to TestPyPI and PyPI", "split/both-indexes-one-job"),
     Example("twine with TWINE_USERNAME and TWINE_PASSWORD", "tools/twine-step-env"),
@@ -174,7 +173,100 @@ def pull_request() -> str:
     )
 
 
-PAGES = {GALLERY: gallery, PULL_REQUEST: pull_request}
+CONFIGURATION_TEXT = """# Configuration
+
+<!-- Made by scripts/make_docs.py from trustpub.settings.model (tests check it is current). -->
+
+Every setting has a default; a file can change it, and a flag on the command line wins over
+both. Two kinds of file:
+
+- **`[tool.trustpub]` in a repository's `pyproject.toml`**: that repository's own settings,
+  read by `check`, `diff`, `apply` (from the checkout) and by the bot (through the API, for
+  repositories that still publish with a token).
+- **`--config FILE`** (TOML) for a run over many repositories, or the bot: settings at its top
+  level apply to every repository, and `[repositories."PATTERN"]` tables to some. A pattern is a
+  glob matched against `OWNER/REPO` (case-insensitive) and against a checkout's path below the
+  file's directory. A `pyproject.toml` works as `--config` too (its `[tool.trustpub]`).
+
+For one repository, lowest first: the defaults, `--config`'s top level, the repository's own
+`[tool.trustpub]`, the `--config` tables whose pattern names it (in file order), then the flags.
+
+```toml
+# trustpub.toml
+pypi-environment = "release"
+labels = ["ci"]
+jobs = 4
+
+[repositories."acme/widgets"]
+project = "acme-widgets"         # when the packaging files do not say it
+
+[repositories."acme/legacy-*"]
+keep-build-in-job = true
+ignore = [".github/workflows/nightly.yml"]   # left alone, reported as ignored
+```
+
+```toml
+# pyproject.toml of one repository
+[tool.trustpub]
+add-testpypi = true
+gate-pypi-on-testpypi = true
+```
+
+`check` never adds a TestPyPI job, whatever the files say: a repository already on trusted
+publishing passes it.
+
+An unknown key (trustpub suggests the closest), a key in the wrong place (a setting of the
+whole run in `[tool.trustpub]`, `project` at the top of `--config`) or a value of the wrong type
+stops the run before anything is read or written, with the file and the key:
+
+```text
+trustpub: error: trustpub.toml: key 'pypi-enviroment': unknown (did you mean 'pypi-environment'?)
+```
+
+A repository's own `[tool.trustpub]` with such a mistake fails that repository only; the others
+go on.
+
+## Keys
+
+Where: *both* means `[tool.trustpub]` and the top of `--config`; *one repository* means
+`[tool.trustpub]` and `--config`'s repository tables; *run* means the top of `--config`. A list
+key takes a TOML list (`labels = ["ci"]`); a path is relative to the file it is in.
+
+| key | flag | where | what |
+| --- | --- | --- | --- |
+"""
+
+
+def configuration() -> str:
+    from trustpub.settings.model import Settings, declared
+    from trustpub.settings.spec import Files, file_key
+
+    where = {
+        Files.RUN: "run",
+        Files.REPOSITORY: "both, and repository tables",
+        Files.ONE_REPOSITORY: "one repository",
+    }
+    rows = []
+    for name, spec in declared():
+        if spec.files is Files.NONE:
+            continue
+        flags = sorted({d for f in spec.flags.values() for d in f.decls if d.startswith("--")})
+        what = (
+            next(iter(spec.flags.values())).help
+            if spec.flags
+            else (
+                "Workflow path globs (e.g. `.github/workflows/nightly.yml`) left alone; their "
+                "token uploads are reported as ignored."
+            )
+        )
+        default = Settings.__dataclass_fields__[name].default
+        shown = f" Default: `{default}`." if default not in (None, (), False, "") else ""
+        flag = ", ".join(f"`{f}`" for f in flags) or "(none)"
+        rows.append(f"| `{file_key(name)}` | {flag} | {where[spec.files]} | {what}{shown} |")
+    return CONFIGURATION_TEXT + "\n".join(rows) + "\n"
+
+
+PAGES = {GALLERY: gallery, PULL_REQUEST: pull_request, CONFIGURATION: configuration}
 
 
 def main() -> int:

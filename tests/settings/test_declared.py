@@ -37,7 +37,7 @@ STATUS = {
     "--include", "--exclude", "--topic", "--shard", "--branch", "--project", "--pypi-environment",
     "--testpypi-environment", "--pypi-url", "--testpypi-url", "--verify", "--format", "--state",
     "--resume", "--delete-secrets", "--include-org-secrets", "-y", "--yes", "--dry-run",
-    "--token-env", "--base-url",
+    "--token-env", "--base-url", "--config",
 }  # fmt: skip
 EXPECTED = {
     "check": LOCAL,

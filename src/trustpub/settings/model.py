@@ -75,7 +75,7 @@ class Settings:
     config: Path | None = setting(
         None,
         on(
-            COMMANDS,
+            (*COMMANDS, "status"),
             "--config",
             metavar="FILE",
             dir_okay=False,
