@@ -35,6 +35,7 @@ __all__ = [
     "TOKEN_LIKE_SECRET",
     "TOOLS",
     "TOOL_NAMES",
+    "TOOL_PREFIXES",
     "UPLOAD_TEXT",
     "ActionFacts",
     "ActionRole",

@@ -26,6 +26,7 @@ class ActionRole(enum.Enum):
     )
     TOKEN_ONLY = "token-only"  # uploads with the token it is handed: reported, with what to do
     OIDC_MINTER = "oidc-minter"  # mints a short-lived PyPI token with OIDC (trusted publishing)
+    SECRETS_MANAGER = "secrets-manager"  # fetches secrets at run time, into outputs or `env`
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,19 @@ ACTIONS: tuple[ActionFacts, ...] = (
         "`id-token: write` and no `PYPI_TOKEN`: upgrade it, give the job `id-token: write` and an "
         "environment, and remove the token",
         search="jupyter-releaser",
+    ),
+    *(
+        ActionFacts(name, ActionRole.SECRETS_MANAGER, what="fetches secrets at run time")
+        for name in (
+            "hashicorp/vault-action",
+            "aws-actions/aws-secretsmanager-get-secrets",
+            "1password/load-secrets-action",
+            "bitwarden/sm-action",
+            "google-github-actions/get-secretmanager-secrets",
+            "azure/get-keyvault-secrets",
+            "doppler/secrets-fetch-action",
+            "infisical/secrets-action",
+        )
     ),
     ActionFacts(
         "tschm/token-mint-action",
