@@ -14,6 +14,7 @@ from trustpub.publishers import (
     ActionRole,
     canonical_action,
     find_action,
+    is_other_registry_secret,
     is_pypi_credential_key,
     is_pypi_secret,
 )
@@ -117,3 +118,18 @@ def test_pypi_credential_keys(name: str, expected: bool) -> None:
 )
 def test_pypi_secrets(name: str, expected: bool) -> None:
     assert is_pypi_secret(name) is expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("NPM_PUBLISH_TOKEN", True),
+        ("CARGO_REGISTRY_TOKEN", True),
+        ("DOCKER_PASSWORD", True),
+        ("PUBLISH_TOKEN", False),
+        ("UPLOAD_TOKEN", False),
+        ("CONDA_PYPI_TOKEN", False),  # it names PyPI
+    ],
+)
+def test_secrets_of_other_registries(name: str, expected: bool) -> None:
+    assert is_other_registry_secret(name) is expected

@@ -691,6 +691,42 @@ CASES = [
         ),
         "check where that value comes from; if it is a PyPI token, re",
     ),
+    LeftAlone(
+        "other-registry-secret-to-make-publish",
+        job(
+            (
+                "      - run: make publish\n"
+                "        env:\n"
+                "          NODE_AUTH_TOKEN: ${{ secrets.NPM_PUBLISH_TOKEN }}\n"
+            ),
+        ),
+        Status.UNCHANGED,
+        (),
+        "",
+    ),
+    LeftAlone(
+        "hidden-upload-token-like-secret",
+        job(
+            (
+                "      - run: make publish\n"
+                "        env:\n"
+                "          TOKEN: ${{ secrets.UPLOAD_TOKEN }}\n"
+            ),
+        ),
+        Status.SKIPPED,
+        (
+            (
+                SkipKind.TOKEN,
+                "release",
+                10,
+                (
+                    "the upload is hidden in `make publish`, which trustpub cannot see into, and "
+                    "the step can read the secret `UPLOAD_TOKEN`"
+                ),
+            ),
+        ),
+        "look at the `publish` target of the Makefile: drop the token",
+    ),
 ]
 
 

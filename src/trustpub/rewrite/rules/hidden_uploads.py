@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import re
 
-from trustpub.publishers import TOKEN_LIKE_SECRET, UPLOAD_TEXT, is_pypi_secret
+from trustpub.publishers import (
+    TOKEN_LIKE_SECRET,
+    UPLOAD_TEXT,
+    is_other_registry_secret,
+    is_pypi_secret,
+)
 from trustpub.rewrite.commands import HiddenUpload
 from trustpub.rewrite.expressions import referenced_secrets
 from trustpub.rewrite.indexes import DEFAULT_PYPI
@@ -40,7 +45,9 @@ def hidden_upload_plan(workflow: Workflow, script: Script) -> StepPlan | None:
     env = visible_env(workflow, script.job, script.step)
     credentials = sorted(n for n in env if is_credential_env(n))
     secrets = sorted(
-        s for s in referenced_secrets(str(script.step.data)) if TOKEN_LIKE_SECRET.search(s)
+        s
+        for s in referenced_secrets(str(script.step.data))
+        if TOKEN_LIKE_SECRET.search(s) and not is_other_registry_secret(s)
     )
     if scan.hidden or (scan.problem and "upload" in scan.problem):
         if not credentials and not secrets:
