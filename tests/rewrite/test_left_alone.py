@@ -219,7 +219,7 @@ CASES = [
                 ),
             ),
         ),
-        "keep it for building only (`upload: false`) and publish the ",
+        "its newer releases (those with a `registry_domain` input) pu",
     ),
     LeftAlone(
         "etils-build-publish",

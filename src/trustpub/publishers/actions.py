@@ -112,7 +112,10 @@ ACTIONS: tuple[ActionFacts, ...] = (
         credential_inputs=("password", "user"),
         index_inputs=MappingProxyType({"url": _URL}),
         what="builds the dists and uploads them with twine and the password",
-        advice="keep it for building only (`upload: false`) and " + _REPORTED_PUBLISH_JOB,
+        advice="its newer releases (those with a `registry_domain` input) publish with trusted "
+        "publishing when `password` is empty: update it, remove `password` and `user`, and give "
+        "the job `id-token: write` and an environment; or build with it (`upload: false`) and "
+        + _REPORTED_PUBLISH_JOB,
         search="deploy-pypi",
     ),
     ActionFacts(
