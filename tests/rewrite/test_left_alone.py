@@ -272,7 +272,7 @@ CASES = [
                 ),
             ),
         ),
-        "newer jupyter-releaser versions publish with trusted publish",
+        "check whether your jupyter-releaser version publishes with t",
     ),
     LeftAlone(
         "unknown-action-input",

@@ -144,9 +144,10 @@ ACTIONS: tuple[ActionFacts, ...] = (
         ActionRole.TOKEN_ONLY,
         credential_env=("PYPI_TOKEN", "PYPI_TOKEN_MAP", "TWINE_PASSWORD"),
         what="uploads the release's dists to PyPI with the token",
-        advice="newer jupyter-releaser versions publish with trusted publishing when the job has "
-        "`id-token: write` and no `PYPI_TOKEN`: upgrade it, give the job `id-token: write` and an "
-        "environment, and remove the token",
+        advice="check whether your jupyter-releaser version publishes with trusted publishing "
+        "when the job has `id-token: write` and no `PYPI_TOKEN` (then give the job "
+        "`id-token: write` and an environment, and remove the token); otherwise "
+        + _REPORTED_PUBLISH_JOB,
         search="jupyter-releaser",
     ),
     *(
