@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import fnmatch
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -137,7 +137,16 @@ def migrate_repository(
         ignored(rewrite_workflow(text, path, lookup, options), ignore)
         for path, text in sorted(workflows.items())
     )
-    results = resolve_reusable_calls(results)
+
+    def callee(path: str) -> RewriteResult | None:
+        """A called workflow's result: one of these files, else read (not reported) for this."""
+        if path in by_path:
+            return by_path[path]
+        text = read(path)
+        return None if text is None else rewrite_workflow(text, path, lookup, options)
+
+    by_path = {r.path: r for r in results}
+    results = resolve_reusable_calls(results, callee)
     return RepositoryResult(name, results, obsolete_secrets(results))
 
 
@@ -154,17 +163,17 @@ def ignored(result: RewriteResult, globs: tuple[str, ...]) -> RewriteResult:
     )
 
 
-def resolve_reusable_calls(results: tuple[RewriteResult, ...]) -> tuple[RewriteResult, ...]:
+def resolve_reusable_calls(
+    results: tuple[RewriteResult, ...], callee: Callable[[str], RewriteResult | None]
+) -> tuple[RewriteResult, ...]:
     """A job passing every secret to a workflow of this repository that uploads to PyPI with a
     token keeps that token alive: the caller is reported too (the callee reports itself)."""
-    by_path = {r.path: r for r in results}
     resolved = []
     for result in results:
         skips = [
             call.skip(call.path)
             for call in result.reusable_calls
-            if (callee := by_path.get(call.path)) is not None
-            and any(s.is_finding for s in callee.skips)
+            if (called := callee(call.path)) is not None and any(s.is_finding for s in called.skips)
         ]
         if skips and result.status is not Status.FAILED:
             status = Status.CHANGED if result.changed else Status.SKIPPED

@@ -12,7 +12,14 @@ from __future__ import annotations
 
 import re
 
-from trustpub.publishers import ActionFacts, ActionRole, IndexValue, find_action
+from trustpub.publishers import (
+    ActionFacts,
+    ActionRole,
+    IndexValue,
+    find_action,
+    is_pypi_credential_key,
+    is_pypi_secret,
+)
 from trustpub.rewrite.expressions import referenced_secrets
 from trustpub.rewrite.indexes import (
     DEFAULT_PYPI,
@@ -111,7 +118,9 @@ def action_target(step: Step, facts: ActionFacts | None) -> IndexTarget:
             return (
                 classify_url(value) if kind is IndexValue.URL else classify_repository_name(value)
             )
-    return _FIXED_INDEX.get(facts.index, IndexTarget(IndexKind.OTHER, facts.name))
+    return _FIXED_INDEX.get(
+        facts.index, IndexTarget(IndexKind.OTHER, facts.index_name or facts.name)
+    )
 
 
 def _explained(step: Step, facts: ActionFacts | None, ref: CredentialRef) -> tuple[str, str]:
@@ -128,8 +137,21 @@ def _explained(step: Step, facts: ActionFacts | None, ref: CredentialRef) -> tup
             "publishing does not work from inside a composite action",
             _LOCAL_ADVICE,
         )
+    if not ref.secrets or not _names_pypi(ref):
+        return (
+            f"the action `{step.uses}`, whose name says it publishes Python packages, is handed "
+            f"a token through {given}; trustpub does not know how it uploads, so it cannot "
+            "migrate it",
+            _UNKNOWN_ADVICE,
+        )
     return (
         f"the action `{step.uses}` is handed a PyPI token through {given}; trustpub does not "
         "know how it uploads, so it cannot migrate it",
         _UNKNOWN_ADVICE,
     )
+
+
+def _names_pypi(ref: CredentialRef) -> bool:
+    """The credential is named as a PyPI one (by its key or its secret), not only given to an
+    action whose name says it publishes."""
+    return is_pypi_credential_key(ref.key) or any(is_pypi_secret(s) for s in ref.secrets)

@@ -20,8 +20,8 @@ from trustpub.rewrite.workflow import Job
 _PUBLISHING_NAME = re.compile(r"release|publish|upload|deploy|pypi", re.IGNORECASE)
 _LOCAL = re.compile(r"^(?:\./|\$/)(?P<path>[^@]+)")
 ADVICE = (
-    "build in the reusable workflow, but publish from a job of the top-level workflow: there, "
-    "a job that needs this one downloads the dists and runs pypa/gh-action-pypi-publish with "
+    "publish from a job of the top-level workflow instead: one that needs this job, downloads "
+    "the dists the reusable workflow built, and runs pypa/gh-action-pypi-publish with "
     "`id-token: write`; then stop passing the token"
 )
 
@@ -72,7 +72,7 @@ def reusable_call(job: Job) -> Skip | Note | ReusableCall | None:
             f"passes every secret (`secrets: inherit`) to the reusable workflow `{uses}`, "
             "which trustpub cannot read; its name says it publishes, so a PyPI token may reach "
             "an upload there",
-            f"if it uploads to PyPI with a token, {ADVICE}; if it does not, add "
+            f"read it: if it uploads to PyPI with a token, {ADVICE}. If it does not, add "
             "`# trustpub: ignore` on this job",
         )
     return Note(
