@@ -131,14 +131,14 @@ def _callback(check: Callable[[Any], str | None]) -> Callable[[Any], Any]:
 
 
 @functools.cache
+def _hints() -> dict[str, Any]:
+    # Each group's annotations are evaluated in its own module; `ConfigFile` is only named.
+    return typing.get_type_hints(Settings, localns={"ConfigFile": object})
+
+
 def field_type(name: str) -> Any:
     """A setting's declared type, evaluated (`from __future__ import annotations` keeps text)."""
-    from trustpub.settings import model
-
-    declared_type = Settings.__dataclass_fields__[name].type
-    if isinstance(declared_type, str):
-        return eval(declared_type, vars(model))  # the module's own names: Path, ...
-    return declared_type
+    return _hints()[name]
 
 
 def _is_sequence(name: str) -> bool:
