@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from trustpub.publishers.actions import ACTIONS, ActionRole
 from trustpub.report.facts import INDEX_NAMES
 from trustpub.repository import RepositoryResult
 from trustpub.rewrite.result import RewriteResult, Skip, TokenUpload
@@ -19,10 +20,8 @@ TOKEN_PUBLISHING = "token-publishing"
 NOT_AUTO_MIGRATABLE = "token-not-auto-migratable"
 UNREADABLE = "unreadable-workflow"
 
-TOOL_NAMES = {
-    "pypa-action": "pypa/gh-action-pypi-publish",
-    "maturin-action": "PyO3/maturin-action",
-}
+# The engine names an upload by its tool; the PyPA action by its role (the registry's name).
+TOOL_NAMES = {"pypa-action": next(a.name for a in ACTIONS if a.role is ActionRole.PYPA)}
 
 
 @dataclass(frozen=True)
