@@ -76,3 +76,18 @@ def test_the_caller_of_a_reusable_workflow_that_only_builds_is_not() -> None:
     )
     assert all(not f.skips for f in result.files)
     assert not result.token_publishing_remains
+
+
+def test_a_called_workflow_outside_the_files_run_is_read_to_decide() -> None:
+    """`trustpub check .github/workflows/release.yml` (or a pre-commit hook's file list)."""
+    files = {".github/workflows/publish.yml": PUBLISHES}
+    result = migrate_repository(
+        "acme/widgets",
+        {".github/workflows/release.yml": CALLER},
+        files.get,
+        project="acme-widgets",
+    )
+    (caller,) = result.files
+    assert caller.status is Status.SKIPPED
+    assert [s.kind for s in caller.skips] == [SkipKind.TOKEN]
+    assert result.token_publishing_remains

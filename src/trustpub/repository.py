@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+import fnmatch
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -19,7 +20,7 @@ from trustpub.project import (
 from trustpub.rewrite.document import load_data
 from trustpub.rewrite.engine import rewrite_workflow
 from trustpub.rewrite.expressions import referenced_secrets
-from trustpub.rewrite.result import Options, RewriteResult, SecretUse, Status
+from trustpub.rewrite.result import Options, RewriteResult, SecretUse, Skip, SkipKind, Status
 
 
 class Outcome(enum.Enum):
@@ -127,27 +128,52 @@ def migrate_repository(
     read: FileReader,
     options: Options | None = None,
     project: str | None = None,
+    ignore: tuple[str, ...] = (),
 ) -> RepositoryResult:
-    """Run the engine over a repository's workflow files (path -> text)."""
+    """Run the engine over a repository's workflow files (path -> text); files matching an
+    `ignore` glob keep their text, and their token publishing is reported as ignored."""
     lookup = ProjectLookupCache(read, workflows.values(), project)
     results = tuple(
-        rewrite_workflow(text, path, lookup, options) for path, text in sorted(workflows.items())
+        ignored(rewrite_workflow(text, path, lookup, options), ignore)
+        for path, text in sorted(workflows.items())
     )
-    results = resolve_reusable_calls(results)
+
+    def callee(path: str) -> RewriteResult | None:
+        """A called workflow's result: one of these files, else read (not reported) for this."""
+        if path in by_path:
+            return by_path[path]
+        text = read(path)
+        return None if text is None else rewrite_workflow(text, path, lookup, options)
+
+    by_path = {r.path: r for r in results}
+    results = resolve_reusable_calls(results, callee)
     return RepositoryResult(name, results, obsolete_secrets(results))
 
 
-def resolve_reusable_calls(results: tuple[RewriteResult, ...]) -> tuple[RewriteResult, ...]:
+def ignored(result: RewriteResult, globs: tuple[str, ...]) -> RewriteResult:
+    """The result for a file the `ignore` setting names: nothing changed, the gate passes, and
+    the report says why (a file with no token publishing is reported as it is)."""
+    glob = next((g for g in globs if fnmatch.fnmatchcase(result.path, g)), None)
+    if glob is None or not result.token_publishing_remains:
+        return result
+    reason = f'ignored by the setting ignore = ["{glob}"]'
+    skip = Skip(None, 1, reason, kind=SkipKind.IGNORED)
+    return RewriteResult(
+        result.path, result.original, result.original, Status.IGNORED, skips=(skip,)
+    )
+
+
+def resolve_reusable_calls(
+    results: tuple[RewriteResult, ...], callee: Callable[[str], RewriteResult | None]
+) -> tuple[RewriteResult, ...]:
     """A job passing every secret to a workflow of this repository that uploads to PyPI with a
     token keeps that token alive: the caller is reported too (the callee reports itself)."""
-    by_path = {r.path: r for r in results}
     resolved = []
     for result in results:
         skips = [
             call.skip(call.path)
             for call in result.reusable_calls
-            if (callee := by_path.get(call.path)) is not None
-            and any(s.is_finding for s in callee.skips)
+            if (called := callee(call.path)) is not None and any(s.is_finding for s in called.skips)
         ]
         if skips and result.status is not Status.FAILED:
             status = Status.CHANGED if result.changed else Status.SKIPPED

@@ -219,7 +219,7 @@ CASES = [
                 ),
             ),
         ),
-        "keep it for building only (`upload: false`) and publish the ",
+        "its newer releases (those with a `registry_domain` input) pu",
     ),
     LeftAlone(
         "etils-build-publish",
@@ -250,8 +250,8 @@ CASES = [
         "jupyter-releaser-env",
         job(
             (
-                "      - uses: jupyter-server/jupyter-releaser/.github/actions/"
-                "finalize-release@v2\n"
+                "      - uses: "
+                "jupyter-server/jupyter-releaser/.github/actions/finalize-release@v2\n"
                 "        env:\n"
                 "          PYPI_TOKEN: ${{ secrets.PYPI_TOKEN }}\n"
                 "        with:\n"
@@ -272,7 +272,7 @@ CASES = [
                 ),
             ),
         ),
-        "newer jupyter-releaser versions publish with trusted publish",
+        "check whether your jupyter-releaser version publishes with t",
     ),
     LeftAlone(
         "unknown-action-input",
@@ -399,9 +399,8 @@ CASES = [
         "script-with-inline-secret",
         job(
             (
-                "      - run: curl -F ':action=file_upload' "
-                "-u __token__:${{ secrets.PYPI_API_TOKEN }} "
-                "https://upload.pypi.org/legacy/\n"
+                "      - run: curl -F ':action=file_upload' -u __token__:${{ "
+                "secrets.PYPI_API_TOKEN }} https://upload.pypi.org/legacy/\n"
             ),
         ),
         Status.SKIPPED,
@@ -612,6 +611,121 @@ CASES = [
         Status.MIGRATED,
         (),
         "",
+    ),
+    LeftAlone(
+        "secrets-manager-before-upload",
+        job(
+            (
+                "      - uses: hashicorp/vault-action@v3\n"
+                "        with:\n"
+                "          url: https://vault.acme.test\n"
+                "          secrets: |\n"
+                "            secret/data/ci/pypi token | TWINE_PASSWORD\n"
+                "      - run: python -m build\n"
+                "      - run: twine upload dist/*\n"
+            ),
+        ),
+        Status.SKIPPED,
+        (
+            (
+                SkipKind.TOKEN,
+                "release",
+                16,
+                (
+                    "the step `hashicorp/vault-action@v3` (line 10) fetches `TWINE_PASSWORD` from "
+                    "a secrets manager at run time, where no `env:` shows it; the upload on line "
+                    "16 may read it, so trustpub cannot tell which credential it uses"
+                ),
+            ),
+        ),
+        "hand the upload nothing from the secrets manager and publish",
+    ),
+    LeftAlone(
+        "secrets-manager-without-upload",
+        job(
+            (
+                "      - uses: hashicorp/vault-action@v3\n"
+                "        with:\n"
+                "          url: https://vault.acme.test\n"
+                "          secrets: secret/data/ci/pypi token | PYPI_TOKEN\n"
+                "      - run: ./scripts/ship\n"
+            ),
+        ),
+        Status.SKIPPED,
+        (
+            (
+                SkipKind.TOKEN,
+                "release",
+                10,
+                (
+                    "the step `hashicorp/vault-action@v3` (line 10) fetches `secret/data/ci/pypi` "
+                    "from a secrets manager at run time, where no `env:` shows it; trustpub finds "
+                    "no upload in the job that it can read"
+                ),
+            ),
+        ),
+        "hand the upload nothing from the secrets manager and publish",
+    ),
+    LeftAlone(
+        "action-password-from-step-output",
+        job(
+            (
+                "      - id: token\n"
+                "        uses: acme/fetch-token@v1\n"
+                "      - uses: pypa/gh-action-pypi-publish@release/v1\n"
+                "        with:\n"
+                "          password: ${{ steps.token.outputs.pypi }}\n"
+            ),
+        ),
+        Status.SKIPPED,
+        (
+            (
+                SkipKind.TOKEN,
+                "release",
+                12,
+                (
+                    "the token comes from '${{ steps.token.outputs.pypi }}', not from a repository "
+                    "secret, so trustpub cannot prove it is a PyPI token it may remove"
+                ),
+            ),
+        ),
+        "check where that value comes from; if it is a PyPI token, re",
+    ),
+    LeftAlone(
+        "other-registry-secret-to-make-publish",
+        job(
+            (
+                "      - run: make publish\n"
+                "        env:\n"
+                "          NODE_AUTH_TOKEN: ${{ secrets.NPM_PUBLISH_TOKEN }}\n"
+            ),
+        ),
+        Status.UNCHANGED,
+        (),
+        "",
+    ),
+    LeftAlone(
+        "hidden-upload-token-like-secret",
+        job(
+            (
+                "      - run: make publish\n"
+                "        env:\n"
+                "          TOKEN: ${{ secrets.UPLOAD_TOKEN }}\n"
+            ),
+        ),
+        Status.SKIPPED,
+        (
+            (
+                SkipKind.TOKEN,
+                "release",
+                10,
+                (
+                    "the upload is hidden in `make publish`, which trustpub cannot see into, and "
+                    "the step can read the secret `UPLOAD_TOKEN`"
+                ),
+            ),
+        ),
+        "look at the `publish` target of the Makefile: drop the token",
     ),
 ]
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from trustpub.bot.body import DEFAULT_TEMPLATE, fingerprint, render_body
+from trustpub.bot.configured import for_repository
 from trustpub.bot.defaults import DEFAULT_BRANCH, DEFAULT_TITLE
 from trustpub.bot.discovery import Candidate
 from trustpub.bot.limits import StaleRead, WriteGate
@@ -48,6 +49,7 @@ from trustpub.rewrite.result import Options
 
 if TYPE_CHECKING:
     from github import Github
+    from trustpub.settings.model import Settings
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,11 @@ class BotSettings:
     reopen: bool = False
     dry_run: bool = False
     max_prs: int | None = None
+    project: str | None = None
+    ignore: tuple[str, ...] = ()  # workflow path globs left alone
+    # The run's settings, from which each repository's own are resolved (its pyproject.toml
+    # [tool.trustpub] and --config's tables); None: these fields hold for every repository.
+    settings: Settings | None = None
 
 
 class PullCount:
@@ -98,14 +105,22 @@ class Upsert:
         workflows = read_workflows(c.repo, c.default_branch)  # none in an empty repository
         texts = {w.path: w.text for w in workflows}
         reader = remote_reader(c.repo, c.default_branch)
-        options = self.settings.options
-        result = migrate_repository(c.full_name, texts, reader, options)
+        own, result = for_repository(self.settings, c.full_name, texts, reader)
         result = with_default_permissions(
             result,
-            options,
+            own.options,
             lambda: default_workflow_permissions(c.repo),
-            lambda known: migrate_repository(c.full_name, texts, reader, known),
+            lambda known: migrate_repository(
+                c.full_name, texts, reader, known, own.project, own.ignore
+            ),
         )
+        if own is not self.settings:
+            return replace(self, settings=own)._after_reading(c, workflows, result)
+        return self._after_reading(c, workflows, result)
+
+    def _after_reading(
+        self, c: Candidate, workflows: list[RemoteWorkflow], result: RepositoryResult
+    ) -> BotResult:
         if not result.changed_files:
             return without_changes(c.full_name, result)
         return self._with_changes(c, workflows, result)

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # the process pool is imported only when a run uses one
     from concurrent.futures import Future, ProcessPoolExecutor
 
     from trustpub.fleet.local import CheckoutRun
+    from trustpub.settings.model import Settings
 
 WINDOW_PER_JOB = 4  # tasks in flight per worker: keeps workers busy, memory bounded
 MAX_CHUNK = 16  # repositories per task at most
@@ -42,10 +43,32 @@ class RepositoryJob:
     options: Options
     project: str | None = None
     github: str | None = None
+    ignore: tuple[str, ...] = ()  # workflow path globs left alone (the `ignore` setting)
+    # The run's settings: each checkout's own are resolved from them (its pyproject.toml
+    # [tool.trustpub], --config's tables); None: the fields above hold for every checkout.
+    settings: Settings | None = None
     # Where diff and apply may read a repository's default token permissions on GitHub (the
     # token's environment variable, the API's base URL); None: they are not looked up.
     token_env: str | None = None
     base_url: str | None = None
+
+    def for_checkout(self, root: Path) -> RepositoryJob:
+        if self.settings is None:
+            return self
+        from trustpub.settings.repository import checkout_settings
+
+        own = checkout_settings(self.settings, root)
+        if own is self.settings:
+            return self
+        return RepositoryJob(
+            self.command,
+            own.options(),
+            own.project,
+            own.github,
+            own.ignore,
+            token_env=self.token_env,
+            base_url=self.base_url,
+        )
 
 
 @dataclass(frozen=True)
@@ -73,14 +96,18 @@ def process_repository(target: Target, job: RepositoryJob) -> RepositoryReport:
     if target.problem:
         return failed_report(target.root, f"{target.root}: {target.problem}")
     from trustpub.fleet.local import apply_changes, migrate_checkout
+    from trustpub.settings.files import ConfigError
 
     try:
+        job = job.for_checkout(target.root)
         only = list(target.only) if target.only is not None else None
-        run = migrate_checkout(target.root, only, job.options, job.project, job.github)
+        run = migrate_checkout(target.root, only, job.options, job.project, job.github, job.ignore)
         if job.token_env is not None and run.github:
             run = _with_default_permissions(run, target, only, job)
         if job.command == "apply":
             run = apply_changes(run)
+    except ConfigError as error:
+        return failed_report(target.root, str(error))
     except Exception as error:  # one repository's bug or I/O error must not stop the fleet
         return failed_report(target.root, one_line(error))
     return RepositoryReport(target.root, run.result, run.github)
@@ -111,7 +138,9 @@ def _with_default_permissions(
             return default_workflow_permissions(gh.get_repo(full_name))
 
     def migrate(options: Options) -> RepositoryResult:
-        rerun.append(migrate_checkout(target.root, only, options, job.project, job.github))
+        rerun.append(
+            migrate_checkout(target.root, only, options, job.project, job.github, job.ignore)
+        )
         return rerun[-1].result
 
     result = with_default_permissions(run.result, job.options, read, migrate)

@@ -41,6 +41,11 @@ from trustpub.rewrite.rules.followers import needs_list
 from trustpub.rewrite.rules.lift_condition import lift, liftable
 from trustpub.rewrite.rules.publish_jobs import SplitRefused
 from trustpub.rewrite.rules.reusable_calls import reusable_call
+from trustpub.rewrite.rules.secrets_managers import (
+    fetched_credentials,
+    fetched_only,
+    read_at_run_time,
+)
 from trustpub.rewrite.rules.split import Layout, Splitter, only_downloads
 from trustpub.rewrite.rules.unclaimed import unclaimed_credentials
 from trustpub.rewrite.verify import verify
@@ -132,6 +137,9 @@ class _Migration:
             for rule in STEP_RULES
             if (plan := rule(self.workflow, job, step))
         ]
+        fetched = fetched_credentials(job)
+        if not plans and fetched:
+            plans = [fetched_only(fetched[0])]
         if not plans:
             return
         self.publishing = True
@@ -141,6 +149,8 @@ class _Migration:
         if self.workflow.job_opted_out(job):
             self.result.skip(job.id, job.line, _OPTED_OUT, kind=SkipKind.IGNORED)
             return
+        if fetched:
+            plans = [read_at_run_time(p, fetched[0]) for p in plans]
         if all(p.sends_no_token for p in plans) and permissions.job_has_id_token(
             self.workflow, job
         ):

@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import re
 
-from trustpub.publishers import TOKEN_LIKE_SECRET, UPLOAD_TEXT, is_pypi_secret
+from trustpub.publishers import (
+    TOKEN_LIKE_SECRET,
+    UPLOAD_TEXT,
+    is_other_registry_secret,
+    is_pypi_secret,
+)
 from trustpub.rewrite.commands import HiddenUpload
 from trustpub.rewrite.expressions import referenced_secrets
 from trustpub.rewrite.indexes import DEFAULT_PYPI
 from trustpub.rewrite.rules.base import StepPlan
 from trustpub.rewrite.rules.credential_refs import credential_refs
-from trustpub.rewrite.rules.credentials_env import tool_of_credential, visible_env
+from trustpub.rewrite.rules.credentials_env import visible_env
 from trustpub.rewrite.rules.upload_steps import Script
+from trustpub.rewrite.tools import is_credential_env
 from trustpub.rewrite.workflow import Workflow
 
 # The `tool` of a plan for a step given a credential in which no upload was found.
@@ -37,9 +43,11 @@ def hidden_upload_plan(workflow: Workflow, script: Script) -> StepPlan | None:
     shows no sign of publishing with a token."""
     scan = script.scan
     env = visible_env(workflow, script.job, script.step)
-    credentials = sorted(n for n in env if tool_of_credential(n))
+    credentials = sorted(n for n in env if is_credential_env(n))
     secrets = sorted(
-        s for s in referenced_secrets(str(script.step.data)) if TOKEN_LIKE_SECRET.search(s)
+        s
+        for s in referenced_secrets(str(script.step.data))
+        if TOKEN_LIKE_SECRET.search(s) and not is_other_registry_secret(s)
     )
     if scan.hidden or (scan.problem and "upload" in scan.problem):
         if not credentials and not secrets:
