@@ -258,3 +258,42 @@ jobs:
         "    needs: [release, publish-to-testpypi]\n    if: (startsWith(github.ref, "
         "'refs/tags/')) && (github.repository == 'acme/pkg')  # not in forks\n"
     ) in after
+
+
+def test_removing_the_last_two_inputs_of_a_file_without_final_newline_keeps_it_so() -> None:
+    # The final newline changed: `user` (its own line) and `password` (the file's last line,
+    # which takes the line break before it) were removed together, and the line break before
+    # `user` stayed at the end of the file.
+    before = (
+        "on: push\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: actions/download-artifact@v4\n"
+        "      - uses: pypa/gh-action-pypi-publish@release/v1\n"
+        "        with:\n          packages-dir: dist/\n          user: __token__\n"
+        "          password: ${{ secrets.PYPI_API_TOKEN }}"
+    )
+    assert rewrite(before).endswith("        with:\n          packages-dir: dist/")
+
+
+def test_add_testpypi_beside_a_download_only_job_guarded_by_its_upload_if_is_idempotent() -> None:
+    # A second run changed the output: with --add-testpypi the job was a fan-out, which did not
+    # take the upload's `if:` and was skipped for pull requests; the second run, which saw the
+    # TestPyPI job another job got, migrated it in place.
+    before = """\
+on: [push, pull_request]
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/download-artifact@v4
+        with: {name: dist, path: dist/}
+      - uses: pypa/gh-action-pypi-publish@release/v1
+        if: startsWith(github.ref, 'refs/tags/')
+        with:
+          password: ${{ secrets.PYPI_API_TOKEN }}
+"""
+    options = Options(add_testpypi=True)
+    first = rewrite_workflow(before, "release.yml", fixed_lookup("demo"), options)
+    assert first.status is Status.CHANGED, first.skips
+    assert "  release:\n    runs-on: ubuntu-latest\n    if: startsWith(" in first.text
+    again = rewrite_workflow(first.text, "release.yml", fixed_lookup("demo"), options)
+    assert again.text == first.text

@@ -317,7 +317,7 @@ class _Model:
         upload = job.upload
         if upload is None or job.builds or len(job.uploads) != 1 or job.testpypi is not None:
             return False
-        if self.added_testpypi(job) is not None or not self.case.triggers & PR_TRIGGERS:
+        if not self.case.triggers & PR_TRIGGERS:
             return False
         if job.condition is not None and job.condition.excludes_pull_requests:
             return False

@@ -78,7 +78,8 @@ class Patch:
             else:
                 # Two deleted entries can share a comment line (below one, above the next).
                 end = max(previous.end, edit.end)
-                edits[-1] = TextEdit(previous.start, end, "", previous.order)
+                merged = TextEdit(previous.start, end, "", previous.order)
+                edits[-1] = _ending_deletion(text, merged, self._block_scalar_ends)
         for edit in reversed(edits):
             text = text[: edit.start] + edit.text + text[edit.end :]
         return text
@@ -383,6 +384,21 @@ def _position(edit: TextEdit) -> tuple[int, int, int, int]:
         first = next((line for line in edit.text.split("\n") if line.strip()), "")
         depth = len(first) - len(first.lstrip(" "))
     return edit.start, edit.end, -depth, edit.order
+
+
+def _ending_deletion(
+    text: str, edit: TextEdit, block_scalar_ends: Callable[[], set[int]]
+) -> TextEdit:
+    """Two deletions merged into one that ends a file without a final newline take the line
+    break before them, or the file would end with one after all (the first entry's span starts
+    at its line; the last one took only the line break between them). Not a `|` scalar's last
+    line break, which is its content."""
+    if text.endswith("\n") or edit.end != len(text) or edit.start == 0:
+        return edit
+    if text[edit.start - 1] != "\n" or edit.start in block_scalar_ends():
+        return edit
+    start = edit.start - (2 if text[edit.start - 2 : edit.start] == "\r\n" else 1)
+    return replace(edit, start=start)
 
 
 def _settle_file_end(

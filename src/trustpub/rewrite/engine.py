@@ -108,7 +108,7 @@ class _Migration:
         self.splitter = Splitter(self.workflow, self.options)
         # The sizes of self.patch when it held exactly one verified job patch (patches only grow).
         self.verified: tuple[int, int] | None = None
-        self.lifted: set[str] = set()  # jobs that take their upload's `if:` (lift_condition.py)
+        self.lifted = self.splitter.lifted  # jobs that take their upload's `if:`
 
     def run(self, path: str, original: str) -> RewriteResult:
         workflow = self.workflow
@@ -165,7 +165,7 @@ class _Migration:
         guarded = self._only_uploads_keep_pull_requests_out(job, ready)
         if layout is Layout.IN_PLACE and guarded and self.splitter.splittable(job, ready):
             layout = Layout.SPLIT  # the uploads' own `if:` exclude pull requests, the job's not
-        elif layout is Layout.IN_PLACE and guarded and liftable(self.workflow, job, ready):
+        elif layout is not Layout.SPLIT and guarded and liftable(self.workflow, job, ready):
             self.lifted.add(job.id)  # a job that only downloads and publishes takes that `if:`
         in_place = layout is not Layout.SPLIT
         blocker = self._blocker(job, plans, in_place, lifted=job.id in self.lifted)
@@ -424,7 +424,8 @@ class _Migration:
         new_entries: dict[str, Any] = {}
         comments: dict[str, list[str]] = {}
         if job.id in self.lifted:  # the upload's `if:` is the job's now
-            lifted = lift(patch, self.workflow, job, uploads[0][0])
+            written = job.id in self.splitter.written_ifs  # within the TestPyPI gate's
+            lifted = lift(patch, self.workflow, job, uploads[0][0], job_if_written=written)
             if lifted.entry is not None:
                 new_entries["if"] = lifted.entry
                 comments["if"] = lifted.comments

@@ -45,13 +45,23 @@ class Lift:
     )
 
 
-def lift(patch: RestructurePatch, workflow: Workflow, job: Job, plan: StepPlan) -> Lift:
-    """Take the upload's `if:` (with its comments) out of the step, for the job."""
+def lift(
+    patch: RestructurePatch,
+    workflow: Workflow,
+    job: Job,
+    plan: StepPlan,
+    job_if_written: bool = False,
+) -> Lift:
+    """Take the upload's `if:` (with its comments) out of the step, for the job (whose `if:`
+    is already written when `job_if_written`: a TestPyPI gate wrote it with this condition)."""
     step = plan.step
     doc = workflow.doc
     key, value = doc.key_node(step.path, "if"), doc.node_at((*step.path, "if"))
     above, eol = entry_comments(doc, key, value) if key and value else ([], None)
     condition = conditions.combine(job.data.get("if"), step.data["if"])
+    if job_if_written:
+        patch.remove_entry(step.path, "if")
+        return Lift(None, [])
     if "if" in job.data:  # the step's comments stay where they are
         patch.remove_entry(step.path, "if")
         patch.replace_scalar((*job.path, "if"), condition)

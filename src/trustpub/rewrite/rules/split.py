@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -96,6 +96,10 @@ class Splitter(PublishJobs):
     """Restructures the publishing jobs of one workflow (one instance per rewrite)."""
 
     assumed_defaults: bool = False  # a layout relied on unknown default token permissions
+    # Jobs that take their upload's `if:` (lift_condition.py, shared with the engine), and those
+    # whose `if:` the split already wrote with it.
+    lifted: set[str] = field(default_factory=set)
+    written_ifs: set[str] = field(default_factory=set)
 
     @cached_property
     def artifact_names(self) -> artifacts.ArtifactNames:
@@ -322,15 +326,21 @@ class Splitter(PublishJobs):
     def _wait_in_place(
         self, job: Job, test: PublishTarget, patch: RestructurePatch, report: ResultBuilder
     ) -> None:
-        """The job keeps its PyPI upload and now waits for the TestPyPI job that ran first."""
+        """The job keeps its PyPI upload and now waits for the TestPyPI job that ran first (a
+        job that takes its upload's `if:` gets it here, within the new condition)."""
         condition = job.data.get("if")
+        lifted = None
+        if job.id in self.lifted:
+            lifted = conditions.combine(condition, pypi_if(job, test))
+            condition = lifted
+            self.written_ifs.add(job.id)
         careful = None
         test_if = test.job.header.get("if") if test.job else None
         if isinstance(test_if, Commented):
             test_if = test_if.value
         if not conditions.implies(condition, test_if):
             careful = conditions.after_earlier_job(condition, test.job_id, needs_list(job))
-        add_need(patch, job, test.job_id, careful)
+        add_need(patch, job, test.job_id, careful or lifted)
         report.change(job.id, job.line, f"`{job.id}` now runs after `{test.job_id}`")
         if careful is not None:
             report.change(
@@ -377,6 +387,11 @@ class Splitter(PublishJobs):
                     "separate publish job does not have",
                     _BY_HAND,
                 )
+
+
+def pypi_if(job: Job, test: PublishTarget) -> Any:
+    """The `if:` of the job's PyPI upload, which a TestPyPI job was made beside."""
+    return test.source.step.data.get("if") if test.plan is None else None
 
 
 def _moving(plan: StepPlan) -> dict[str, Any]:
