@@ -21,7 +21,7 @@ from trustpub.rewrite.comments import about_credentials, comment_lines
 from trustpub.rewrite.document import Document
 from trustpub.rewrite.indexes import IndexKind
 from trustpub.rewrite.rules import pypa_action, run_tools
-from trustpub.rewrite.rules.split import only_downloads
+from trustpub.rewrite.rules.fan_out import only_downloads
 from trustpub.rewrite.rules.token_access import on_default_token, writes
 from trustpub.rewrite.workflow import Job, Step, Workflow
 

@@ -368,6 +368,7 @@ class _Model:
         new_id = self._new_id(base, job.id)
         self._insert_after(job.id, new_id, Unmodelled(why))
         self.new_jobs[new_id] = job.id
+        self.follow.setdefault(job.id, []).append((new_id, bool(upload.condition)))
         existing = job.data.get("environment")
         name = _environment_name(existing) if existing is not None else upload.kind
         self.publishers.add((upload.kind, new_id, name))

@@ -17,8 +17,8 @@ from trustpub.rewrite.comments import about_credentials, entry_comments
 from trustpub.rewrite.render import Commented
 from trustpub.rewrite.restructure import RestructurePatch
 from trustpub.rewrite.rules.base import StepPlan
+from trustpub.rewrite.rules.fan_out import only_downloads
 from trustpub.rewrite.rules.followers import needs_list
-from trustpub.rewrite.rules.split import only_downloads
 from trustpub.rewrite.workflow import Job, Workflow
 
 
