@@ -14,6 +14,7 @@ from trustpub.bot.discovery import Candidate, Selection, candidate, discover
 from trustpub.exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from trustpub.github.client import GitHubAccessError, redact
 from trustpub.github.errors import RateLimitExhausted, TokenRejected, explained
+from trustpub.state_file import StateError
 from trustpub.status import report
 from trustpub.status.decide import Judgement, decide
 from trustpub.status.facts import RepositoryFacts
@@ -22,7 +23,7 @@ from trustpub.status.model import RepositoryStatus
 from trustpub.status.org_secrets import OrgSecretScan
 from trustpub.status.pypi import PyPIReader
 from trustpub.status.retire import Deletion, delete, plan, revoke_lines
-from trustpub.status.state import StatusState, StatusStateError, read_history
+from trustpub.status.state import StatusState, read_history
 
 if TYPE_CHECKING:
     from github import Github
@@ -77,7 +78,7 @@ def run_status(
     try:
         history = read_history(request.state) if request.state else None
         candidates, refused = _candidates(gh, request)
-    except (StatusStateError, GitHubAccessError) as error:
+    except (StateError, GitHubAccessError) as error:
         warn(f"trustpub: error: {error}")
         return EXIT_INTERRUPTED if isinstance(error, RateLimitExhausted) else EXIT_USAGE
     readers = {index: PyPIReader(url) for index, url in request.index_urls.items()}
@@ -92,7 +93,7 @@ def run_status(
             # JSON keeps stdout for the document: the plan and the log go to stderr then.
             narrate = warn if request.fmt == "json" else say
             _retire(gh, request, outcome, narrate, warn, confirm, state)
-    except StatusStateError as error:
+    except StateError as error:
         warn(f"trustpub: error: {error}")
         return EXIT_USAGE
     finally:
