@@ -14,7 +14,7 @@ from trustpub.repository import Outcome
 from trustpub.rewrite.result import TrustedPublisher
 from trustpub.status.evidence import index_detail, index_of, publishing
 from trustpub.status.facts import RepositoryFacts
-from trustpub.status.links import register_url, revoke_url
+from trustpub.status.links import DEFAULT_INDEX_URLS, register_url, revoke_url
 from trustpub.status.model import (
     Action,
     Evidence,
@@ -27,7 +27,6 @@ from trustpub.status.model import (
 )
 from trustpub.status.secrets_rules import NAMED_ONLY, secret_states
 
-DEFAULT_INDEX_URLS = {"pypi": "https://pypi.org", "testpypi": "https://test.pypi.org"}
 # Migration states with no publisher to look up on the index.
 WITHOUT_PUBLISHERS = frozenset(
     {Migration.FAILED, Migration.NOT_NEEDED, Migration.LEFT_ALONE, Migration.IGNORED}

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from trustpub.bot.defaults import DEFAULT_BRANCH
 from trustpub.bot.discovery import Candidate, Selection, candidate, discover
 from trustpub.exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from trustpub.github.client import GitHubAccessError, redact
@@ -19,6 +20,7 @@ from trustpub.status import report
 from trustpub.status.decide import Judgement, decide
 from trustpub.status.facts import RepositoryFacts
 from trustpub.status.github_reader import ReadSettings, gather
+from trustpub.status.links import DEFAULT_INDEX_URLS
 from trustpub.status.model import RepositoryStatus
 from trustpub.status.org_secrets import OrgSecretScan
 from trustpub.status.pypi import PyPIReader
@@ -35,12 +37,8 @@ Say = Callable[[str], None]
 class StatusRequest:
     selection: Selection = field(default_factory=Selection)
     checkouts: tuple[Path, ...] = ()  # local checkouts, named by their `origin`
-    read: ReadSettings = field(
-        default_factory=lambda: ReadSettings("trustpub/trusted-publishing", _options())
-    )
-    index_urls: dict[str, str] = field(
-        default_factory=lambda: {"pypi": "https://pypi.org", "testpypi": "https://test.pypi.org"}
-    )
+    read: ReadSettings = field(default_factory=lambda: ReadSettings(DEFAULT_BRANCH, _options()))
+    index_urls: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_INDEX_URLS))
     include_org_secrets: bool = False
     fmt: str = "text"
     state: Path | None = None
