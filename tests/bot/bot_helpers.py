@@ -10,13 +10,15 @@ from typing import Any
 
 from rich.console import Console
 
-from fake_github import FakeClockRetry, FakeGitHub
+from fake_github import FakeGitHub
 from trustpub.bot.discovery import Selection
 from trustpub.bot.display import Summary
 from trustpub.bot.execute import Consoles, RunConfig, execute
 from trustpub.bot.outcomes import BotResult
 from trustpub.bot.timer import Timer
 from trustpub.bot.upsert import DEFAULT_BRANCH, BotSettings
+from trustpub.github.client import GitHubSettings, Token
+from virtual_time import virtual_timer
 
 # A token that looks real, so that a leak of it anywhere is easy to search for.
 TOKEN = "ghp_BotNeverPrintsThisToken0123456789abcdef"
@@ -204,7 +206,8 @@ OWNED_BRANCHES: dict[int, set[str]] = {}
 @dataclass
 class BotHarness:
     fake: FakeGitHub
-    sleeps: list[float] = field(default_factory=list)
+    sleeps: list[float] = field(default_factory=list)  # every wait, on the fake's clock
+    _timer: Timer | None = None
 
     @property
     def owned(self) -> set[str]:
@@ -216,11 +219,21 @@ class BotHarness:
 
     @property
     def timer(self) -> Timer:
-        def sleep(seconds: float) -> None:
-            self.sleeps.append(seconds)
-            self.fake.clock.advance(seconds)
+        if self._timer is None:
+            self._timer = virtual_timer(self.fake, self.sleeps)
+        return self._timer
 
-        return Timer(now=self.fake.clock.now, sleep=sleep)
+    def client(self, config: RunConfig, retry_total: int = 10) -> Any:
+        """The production client (GitHubSettings.connect) for the fake, on its clock."""
+        settings = GitHubSettings(
+            Token(self.fake.token),
+            base_url=self.fake.base_url,
+            write_interval=config.write_interval,
+            max_rate_limit_wait=config.max_wait,
+            retry_total=retry_total,
+            timer=self.timer,
+        )
+        return settings.connect()
 
     def run(
         self,
@@ -232,14 +245,7 @@ class BotHarness:
         **client: Any,
     ) -> Run:
         config = config or RunConfig(jobs=4, write_interval=0.0, per_page=PER_PAGE)
-        retry = FakeClockRetry(
-            clock=self.fake.clock,
-            sleeps=self.fake.retry_sleeps,
-            total=client.pop("retry_total", 10),
-            secondary_rate_wait=60.0,
-            max_rate_limit_wait=config.max_wait,
-        )
-        gh = self.fake.client(per_page=config.per_page, retry=retry, **client)
+        gh = self.client(config, **client)
         out, err = io.StringIO(), io.StringIO()
         console = Console(
             file=out, width=200, highlight=False, soft_wrap=True, force_terminal=terminal
@@ -255,9 +261,9 @@ class BotHarness:
             settings or BotSettings(),
             config,
             consoles,
-            self.timer,
             on_result,
         )
+        gh.close()
         return Run(code, summary, out.getvalue(), err.getvalue())
 
 

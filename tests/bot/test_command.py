@@ -4,18 +4,15 @@ appears nowhere (output, errors, state file, Markdown summary)."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
-from functools import partial
 from pathlib import Path
 
 import pytest
 from bot_helpers import ORG, TOKEN, BotHarness, build_org, open_pulls
 from typer.testing import CliRunner, Result
 
-from fake_github import FakeClockRetry, FakeGitHub
+from fake_github import FakeGitHub
 from trustpub.bot import command
 from trustpub.cli import app
-from trustpub.github import client
 
 
 @pytest.fixture
@@ -23,13 +20,7 @@ def cli(fake: FakeGitHub, bot: BotHarness, monkeypatch: pytest.MonkeyPatch) -> F
     """TOKEN in GITHUB_TOKEN; clients and the bot's own waits on the fake's clock."""
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     monkeypatch.delenv("GH_TOKEN", raising=False)
-    retry = partial(FakeClockRetry, fake.clock, fake.retry_sleeps)
-    monkeypatch.setattr(
-        client, "settings_hook", lambda settings: replace(settings, retry_factory=retry)
-    )
     monkeypatch.setattr(command, "TIMER", bot.timer)
-    # the fake is not api.github.com, but stands for it (not GitHub Enterprise Server)
-    monkeypatch.setattr(client.GitHubSettings, "is_enterprise", property(lambda self: False))
     return fake
 
 

@@ -63,7 +63,7 @@ def test_request_costs_by_mode(fake: FakeGitHub, bot: BotHarness) -> None:
     assert others == {
         f"GET /orgs/{ORG}": 1,
         f"GET /orgs/{ORG}/repos": 1,  # one page per 100 repositories
-        "GET /rate_limit": 3,  # free: every 20 repositories, and at the end
+        "GET /meta": 1,  # GitHub Enterprise Server or not
     }
     assert again[f"{ORG}/pkg-01"] == 3 + 1  # read, then the open pull request is up to date
     assert again[f"{ORG}/web-0"] == 1

@@ -32,6 +32,14 @@ class Clock:
         with self._lock:
             self._offset += max(seconds, 0.0)
 
+    def advance_to(self, moment: float) -> float:
+        """Move the clock to `moment` unless it is past already; the seconds it moved."""
+        with self._lock:
+            behind = moment - (time.time() + self._offset)
+            if behind > 0:
+                self._offset += behind
+            return max(behind, 0.0)
+
     def iso(self, at: float | None = None) -> str:
         moment = datetime.fromtimestamp(self.now() if at is None else at, timezone.utc)
         return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

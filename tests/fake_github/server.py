@@ -18,6 +18,7 @@ from fake_github import (
     routes_actions,
     routes_contents,
     routes_git,
+    routes_meta,
     routes_pulls,
     search,
 )
@@ -32,6 +33,7 @@ _ROUTE_MODULES = (
     routes_actions,
     routes_contents,
     routes_git,
+    routes_meta,
     routes_pulls,
     search,
 )
@@ -51,10 +53,21 @@ class RecordedRequest:
     body: Any
     fault: str | None
     applied: bool
+    at: float = 0.0  # the fake clock when the request arrived (epoch seconds)
 
     @property
     def params(self) -> dict[str, str]:
         return dict(self.query)
+
+
+def graphql_operation(body: Any) -> str:
+    """ "query" or "mutation" for a GraphQL request body (the first operation's keyword)."""
+    document = body.get("query") if isinstance(body, dict) else None
+    if not isinstance(document, str):
+        return "unknown"
+    lines = [line for line in document.splitlines() if not line.lstrip().startswith("#")]
+    text = " ".join(lines).lstrip()
+    return "query" if text.startswith(("{", "query")) else text.split(" ", 1)[0].split("(")[0]
 
 
 class RequestLog:
@@ -159,6 +172,7 @@ class FakeServer:
     def process(
         self, method: str, target: str, headers: dict[str, str], raw_body: bytes
     ) -> Outcome:
+        arrived = self.clock.now()
         split = urlsplit(target)
         path = split.path
         if self.prefix and path.startswith(self.prefix + "/"):
@@ -178,7 +192,7 @@ class FakeServer:
                 method, path, query, headers, body, resource, request_id
             )
         if fault == "lost_response:drop":
-            self._record(method, split.path, query, 0, body, fault, applied)
+            self._record(method, split.path, query, 0, body, fault, applied, arrived)
             return Outcome(0, {}, b"", drop=True)
         out_headers = {"X-GitHub-Request-Id": request_id, **response.headers}
         if not path.startswith(UNAUTHENTICATED_PREFIXES):
@@ -190,7 +204,7 @@ class FakeServer:
         else:
             payload = json.dumps(response.body, separators=(",", ":")).encode()
             out_headers.setdefault("Content-Type", "application/json; charset=utf-8")
-        self._record(method, split.path, query, response.status, body, fault, applied)
+        self._record(method, split.path, query, response.status, body, fault, applied, arrived)
         return Outcome(response.status, out_headers, payload)
 
     def _record(
@@ -202,10 +216,13 @@ class FakeServer:
         body: Any,
         fault: str | None,
         applied: bool,
+        at: float = 0.0,
     ) -> None:
         is_write = method not in READ_METHODS and not path.startswith(UNAUTHENTICATED_PREFIXES)
+        if is_write and path.endswith("/graphql"):  # a query reads; a mutation writes
+            is_write = graphql_operation(body) != "query"
         self.log.append(
-            RecordedRequest(method, path, query, status, is_write, body, fault, applied)
+            RecordedRequest(method, path, query, status, is_write, body, fault, applied, at)
         )
 
     def _answer(

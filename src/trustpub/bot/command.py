@@ -64,6 +64,7 @@ def bot_command(
     color: o.Color = o.BotColor.auto,
     token_env: o.TokenEnv = o.DEFAULT_TOKEN_ENV,
     base_url: o.BaseUrl = o.DEFAULT_BASE_URL,
+    enterprise: o.Enterprise = None,
 ) -> None:
     """Open (or update) one pull request per repository that still publishes with a token."""
     # The bot's machinery loads only when it runs, not for `--help` or the other commands.
@@ -97,9 +98,11 @@ def bot_command(
     except (DiscoveryError, GitHubAccessError) as error:
         err.print(f"trustpub: error: {error}")
         raise typer.Exit(EXIT_USAGE) from None
-    # trustpub paces writes itself (WriteGate): PyGithub's own pacing is off. PyGithub waits for
-    # a primary reset only up to --max-wait; beyond it the run stops.
-    github = replace(github, write_interval=0.0, max_rate_limit_wait=max_wait)
+    # Every request waits at the client's gate, on TIMER; a rate limit that lifts later than
+    # --max-wait stops the run instead.
+    github = replace(
+        github, write_interval=write_interval, max_rate_limit_wait=max_wait, timer=TIMER
+    )
     settings = BotSettings(
         branch=branch,
         title=title,
@@ -110,7 +113,6 @@ def bot_command(
             keep_build_in_job=keep_build_in_job,
             add_testpypi=add_testpypi,
             gate_pypi_on_testpypi=gate_pypi_on_testpypi,
-            github_enterprise=github.is_enterprise,
         ),
         draft=draft,
         labels=tuple(label or ()),
@@ -132,11 +134,12 @@ def bot_command(
         resume=resume,
         only_failed=only_failed,
         quiet=quiet,
+        enterprise=enterprise,
     )
     out = make_console(color.value)
     gh = github.connect()
     try:
-        code, _ = execute(gh, selection, settings, config, _consoles(out, err, fmt, quiet), TIMER)
+        code, _ = execute(gh, selection, settings, config, _consoles(out, err, fmt, quiet))
     finally:
         gh.close()
     raise typer.Exit(code)

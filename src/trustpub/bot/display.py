@@ -20,6 +20,7 @@ from rich.text import Text
 from trustpub.bot.outcomes import ORDER, BotOutcome, BotResult
 from trustpub.bot.run import RunOutcome
 from trustpub.exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
+from trustpub.github.pacing import Wait
 from trustpub.report.data import repository_json
 from trustpub.report.output import ConsoleOutput
 from trustpub.report.text import print_diff, print_report
@@ -49,6 +50,7 @@ class Summary:
     state: Path | None = None
     dry_run: bool = False
     remaining: int | None = None  # the core budget left at the end
+    waits: list[Wait] = field(default_factory=list)  # pauses for GitHub's rate limits
 
     @property
     def counts(self) -> Counter[str]:
@@ -183,6 +185,12 @@ def closing_notes(summary: Summary) -> list[str]:
         )
     if summary.remaining is not None:
         notes.append(f"GitHub API requests left this hour: {summary.remaining:,}.")
+    if summary.waits:
+        seconds = round(sum(w.seconds for w in summary.waits))
+        notes.append(
+            f"Waited {seconds:,} s in {len(summary.waits)} pause(s) for GitHub's rate limits "
+            "(every request waited)."
+        )
     stopped = summary.outcome.stopped
     if stopped:
         when = ""

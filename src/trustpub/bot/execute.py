@@ -6,7 +6,6 @@ drive it with a client of the fake GitHub server and the fake's clock.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.text import Text
 
 from trustpub.bot.discovery import Discovered, DiscoveryError, Selection, discover
 from trustpub.bot.display import Summary, TextDisplay, append_summary_markdown, write_json
@@ -21,11 +21,14 @@ from trustpub.bot.limits import RESERVE_PER_WORKER, Budget, WriteGate
 from trustpub.bot.outcomes import BotOutcome, BotResult
 from trustpub.bot.run import Runner, RunOutcome
 from trustpub.bot.state import StateError, StateFile, choose, state_command
-from trustpub.bot.timer import Timer
 from trustpub.bot.upsert import BotSettings, PullCount, Upsert
 from trustpub.exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from trustpub.github.client import GitHubAccessError
+from trustpub.github.defaults import DEFAULT_BASE_URL
+from trustpub.github.enterprise import detect_platform
 from trustpub.github.errors import RateLimitExhausted, explained
+from trustpub.github.pacing import RequestGate, Wait
+from trustpub.github.transport import gate_of
 
 if TYPE_CHECKING:
     from github import Github
@@ -45,6 +48,7 @@ class RunConfig:
     resume: bool = False
     only_failed: bool = False
     quiet: bool = False
+    enterprise: bool | None = None  # None: ask the server (GET /meta)
 
 
 @dataclass(frozen=True)
@@ -60,11 +64,18 @@ def execute(
     settings: BotSettings,
     config: RunConfig,
     consoles: Consoles,
-    timer: Timer | None = None,
     on_result: Callable[[BotResult], None] = lambda result: None,
 ) -> tuple[int, Summary | None]:
-    timer = replace(timer or Timer(), interrupt=threading.Event())  # a fresh one per run
     err = consoles.err or consoles.out
+    gate = gate_of(gh)  # every request of `gh` passes it, first try or retry
+    gate.timer.interrupt.clear()  # a previous run may have stopped its waits
+    gate.interval = config.write_interval
+    gate.announce = _announcer(err)
+    platform = detect_platform(gh, gh.requester.base_url, config.enterprise)
+    if platform.how != DEFAULT_BASE_URL:
+        err.print(Text(platform.line))
+    options = replace(settings.options, github_enterprise=platform.enterprise)
+    settings = replace(settings, options=options)
     try:
         with explained("listing the repositories"):
             found = discover(gh, selection, config.per_page)
@@ -78,7 +89,7 @@ def execute(
         err.print(f"trustpub: error: {error}", style="red", highlight=False)
         return EXIT_FAILED, None
     try:
-        summary = _run(gh, found, settings, config, consoles, timer, on_result)
+        summary = _run(gh, found, settings, config, consoles, gate, on_result)
     except StateError as error:
         err.print(f"trustpub: error: {error}", style="red", highlight=False)
         return EXIT_USAGE, None
@@ -95,7 +106,7 @@ def _run(
     settings: BotSettings,
     config: RunConfig,
     consoles: Consoles,
-    timer: Timer,
+    gate: RequestGate,
     on_result: Callable[[BotResult], None],
 ) -> Summary:
     command = state_command(settings.dry_run)
@@ -103,9 +114,9 @@ def _run(
     refused = [BotResult(name, BotOutcome(o), why) for name, o, why in found.refused]
     if config.state is not None and (config.resume or config.only_failed):
         candidates, already_done = choose(candidates, config.state, command, config.only_failed)
-    gate = WriteGate(config.write_interval, timer)
-    upsert = Upsert(gh, settings, gate, PullCount(settings.max_prs))
-    budget = Budget(gh, timer, config.max_wait, RESERVE_PER_WORKER * max(config.jobs, 1))
+    timer = gate.timer
+    upsert = Upsert(gh, settings, WriteGate(), PullCount(settings.max_prs))
+    budget = Budget(gate, timer, config.max_wait, RESERVE_PER_WORKER * max(config.jobs, 1))
     text = TextDisplay(
         consoles.out,
         None if config.quiet else consoles.progress,
@@ -133,13 +144,13 @@ def _run(
             upsert,
             jobs=config.jobs,
             timer=timer,
+            pause=gate.pause,
             budget=budget,
             max_wait=config.max_wait,
             on_result=finished,
         )
         outcome = runner.run(candidates) if candidates else RunOutcome()
     outcome.results = sorted([*outcome.results, *refused], key=lambda r: r.repository.lower())
-    _last_look(budget)
     summary = Summary(
         outcome,
         found.left_out,
@@ -147,22 +158,21 @@ def _run(
         already_done,
         config.state,
         settings.dry_run,
-        budget.remaining if budget.remaining >= 0 else None,
+        budget.remaining("core"),
+        waits=list(gate.pause.waits),
     )
     if config.fmt == "text":
         text.finish(summary)
     return summary
 
 
-def _last_look(budget: Budget) -> None:
-    """The budget left, for the summary (GET /rate_limit costs nothing)."""
-    from github.GithubException import GithubException
-    from requests.exceptions import RequestException
+def _announcer(err: Console) -> Callable[[Wait], None]:
+    """Every wait for GitHub's limits is said as it begins: how long, until when, and why."""
 
-    try:
-        budget.refresh()
-    except (GithubException, RequestException):
-        budget.remaining = -1
+    def announce(wait: Wait) -> None:
+        err.print(Text(wait.describe(), style="yellow"))
+
+    return announce
 
 
 __all__ = ["EXIT_OK", "Consoles", "RunConfig", "execute"]

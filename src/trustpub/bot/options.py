@@ -173,5 +173,18 @@ TokenEnv = Annotated[
     _option("--token-env", metavar="VAR", help="Environment variable holding the GitHub token."),
 ]
 BaseUrl = Annotated[
-    str, _option("--base-url", metavar="URL", help="GitHub API URL (GitHub Enterprise).")
+    str,
+    _option(
+        "--base-url",
+        metavar="URL",
+        help="GitHub API URL: GitHub Enterprise Server (https://HOST/api/v3) or any "
+        "github.com-compatible API.",
+    ),
+]
+Enterprise = Annotated[
+    bool | None,
+    _option(
+        "--enterprise/--no-enterprise",
+        help="Whether the API is GitHub Enterprise Server (default: ask it, GET /meta).",
+    ),
 ]

@@ -177,7 +177,7 @@ class Upsert:
                 return deferred(base, settings.max_prs)
             self._push(c, workflows, result, branch)
             if mine is not None:
-                pulls.update_pull(repo, mine.number, settings.title, body, self.gate.pace)
+                pulls.update_pull(repo, mine.number, settings.title, body)
                 done = replace(base, pull=PullRef(mine.number, mine.url, mine.draft))
                 notes: list[str] = []
             else:
@@ -188,7 +188,6 @@ class Upsert:
                     settings.title,
                     body,
                     settings.draft,
-                    self.gate.pace,
                 )
                 self.count.add()
                 done = replace(base, pull=PullRef(pull.number, pull.url, pull.draft))
@@ -223,8 +222,8 @@ class Upsert:
             raise StaleRead(f"{c.default_branch} moved while trustpub was reading it")
         files = {f.path: f.text for f in result.changed_files}
         message = commits.commit_message(self.settings.title, sorted(files), wanted)
-        sha = commits.create_commit(repo, head, files, message, self.gate.pace)
-        commits.point_branch(repo, branch, sha, c.default_branch, head, self.gate.pace)
+        sha = commits.create_commit(repo, head, files, message)
+        commits.point_branch(repo, branch, sha, c.default_branch, head)
 
     def _secrets(self, name: str, repo: Any, result: RepositoryResult) -> GitHubCheck:
         """Which obsolete secrets exist (the body says which to delete after the first publish)."""
@@ -249,7 +248,7 @@ class Upsert:
                 have, lack = pulls.existing_labels(repo, labels)
                 if settings.create_labels:
                     for name in lack:
-                        pulls.create_label(repo, name, self.gate.pace)
+                        pulls.create_label(repo, name)
                     have = labels
                 elif lack:
                     notes.append(
@@ -257,9 +256,9 @@ class Upsert:
                         "them)"
                     )
                 if have:
-                    pulls.add_labels(repo, number, have, self.gate.pace)
+                    pulls.add_labels(repo, number, have)
             if settings.reviewers:
-                pulls.request_reviewers(repo, number, list(settings.reviewers), self.gate.pace)
+                pulls.request_reviewers(repo, number, list(settings.reviewers))
         except GithubException as error:
             notes.append(f"labels or reviewers not set: GitHub answered {error.status}")
         return notes
@@ -273,7 +272,6 @@ class Upsert:
         changes: list[EnvironmentChange] = []
         try:
             for name in sorted(wanted):
-                self.gate.pace()  # each environment is at most one write (a PUT)
                 changes += ensure_environments(self.gh, repo, [name], wanted)
         except RateLimitExhausted:
             raise
