@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 # importing the route modules registers their routes
 from fake_github import (
+    graphql_route,
     routes_accounts,
     routes_actions,
     routes_contents,
@@ -29,6 +30,7 @@ from fake_github.shapes import Urls
 from fake_github.state import World
 
 _ROUTE_MODULES = (
+    graphql_route,
     routes_accounts,
     routes_actions,
     routes_contents,
@@ -177,6 +179,8 @@ class FakeServer:
         path = split.path
         if self.prefix and path.startswith(self.prefix + "/"):
             path = path[len(self.prefix) :]
+        elif self.prefix.endswith("/v3") and path == self.prefix[: -len("/v3")] + "/graphql":
+            path = "/graphql"  # PyGithub: https://HOST/api/v3 -> https://HOST/api/graphql
         query = tuple(parse_qsl(split.query, keep_blank_values=True))
         request_id = f"FAKE:{next(self._request_ids):06d}"
         resource = resource_of(path)
@@ -242,12 +246,17 @@ class FakeServer:
         denied = self._authenticate(headers.get("authorization"))
         if denied is not None:
             return denied, None, False
-        if path != "/rate_limit" and not self.rate_limits.try_spend(resource):
+        # GraphQL charges each query its point cost itself, and answers a spent budget in GraphQL
+        if (
+            resource != "graphql"
+            and path != "/rate_limit"
+            and not self.rate_limits.try_spend(resource)
+        ):
             return self._primary_limit(request_id), "primary_rate_limit", False
-        delay = self.faults.pick("latency", method, path)
+        delay = self.faults.pick("latency", method, path, body)
         if delay is not None:
             time.sleep(delay.seconds)
-        injected = self.faults.pick("error", method, path)
+        injected = self.faults.pick("error", method, path, body)
         if injected is not None:
             message = (injected.message or "").format(request_id=request_id)
             error = ApiError(injected.status, message, headers=dict(injected.headers))
@@ -257,7 +266,7 @@ class FakeServer:
         with self.world.lock:
             response = ROUTES.dispatch(self.context, request)
         if response.status < 400:
-            lost = self.faults.pick("lost_response", method, path)
+            lost = self.faults.pick("lost_response", method, path, body)
             if lost is not None:
                 if lost.mode == "drop":
                     return response, "lost_response:drop", True

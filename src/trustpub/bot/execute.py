@@ -16,17 +16,21 @@ from rich.console import Console
 from rich.text import Text
 
 from trustpub.bot.discovery import Discovered, DiscoveryError, Selection, discover
-from trustpub.bot.display import Summary, TextDisplay, append_summary_markdown, write_json
+from trustpub.bot.display import Summary, TextDisplay, Usage, append_summary_markdown, write_json
 from trustpub.bot.limits import RESERVE_PER_WORKER, Budget, WriteGate
 from trustpub.bot.outcomes import BotOutcome, BotResult
+from trustpub.bot.reading import SnapshotSource
 from trustpub.bot.run import Runner, RunOutcome
 from trustpub.bot.state import StateError, StateFile, choose, state_command
 from trustpub.bot.upsert import BotSettings, PullCount, Upsert
+from trustpub.bot.writes import Writes
 from trustpub.exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from trustpub.github.batch_read import BatchReader
 from trustpub.github.client import GitHubAccessError
 from trustpub.github.defaults import DEFAULT_BASE_URL
 from trustpub.github.enterprise import detect_platform
 from trustpub.github.errors import RateLimitExhausted, explained
+from trustpub.github.graphql import GraphQL, GraphQLUnavailable
 from trustpub.github.pacing import RequestGate, Wait
 from trustpub.github.transport import gate_of
 
@@ -49,6 +53,7 @@ class RunConfig:
     only_failed: bool = False
     quiet: bool = False
     enterprise: bool | None = None  # None: ask the server (GET /meta)
+    graphql: bool = True  # read (and write) through GraphQL where the API has it
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,7 @@ def execute(
     settings = replace(settings, options=options)
     try:
         with explained("listing the repositories"):
-            found = discover(gh, selection, config.per_page)
+            found, gql = _discover(gh, selection, config, gate, err)
     except DiscoveryError as error:
         err.print(f"trustpub: error: {error}", style="red", highlight=False)
         return EXIT_USAGE, None
@@ -89,7 +94,7 @@ def execute(
         err.print(f"trustpub: error: {error}", style="red", highlight=False)
         return EXIT_FAILED, None
     try:
-        summary = _run(gh, found, settings, config, consoles, gate, on_result)
+        summary = _run(gh, found, gql, settings, config, consoles, gate, on_result)
     except StateError as error:
         err.print(f"trustpub: error: {error}", style="red", highlight=False)
         return EXIT_USAGE, None
@@ -100,9 +105,24 @@ def execute(
     return summary.exit_code(), summary
 
 
+def _discover(
+    gh: Github, selection: Selection, config: RunConfig, gate: RequestGate, err: Console
+) -> tuple[Discovered, GraphQL | None]:
+    """Through GraphQL where the API has it (REST otherwise, and with --no-graphql)."""
+    if not config.graphql:
+        return discover(gh, selection, config.per_page), None
+    gql = GraphQL(gh, gate, config.max_wait)
+    try:
+        return discover(gh, selection, config.per_page, gql), gql
+    except GraphQLUnavailable as error:
+        err.print(Text(f"trustpub bot: {error}: reading through REST instead (more requests)"))
+        return discover(gh, selection, config.per_page), None
+
+
 def _run(
     gh: Github,
     found: Discovered,
+    gql: GraphQL | None,
     settings: BotSettings,
     config: RunConfig,
     consoles: Consoles,
@@ -115,7 +135,15 @@ def _run(
     if config.state is not None and (config.resume or config.only_failed):
         candidates, already_done = choose(candidates, config.state, command, config.only_failed)
     timer = gate.timer
-    upsert = Upsert(gh, settings, WriteGate(), PullCount(settings.max_prs))
+    reader = BatchReader(gql, settings.branch) if gql is not None else None
+    upsert = Upsert(
+        gh,
+        settings,
+        WriteGate(),
+        PullCount(settings.max_prs),
+        SnapshotSource(reader, candidates),
+        Writes(settings.branch, gql),
+    )
     budget = Budget(gate, timer, config.max_wait, RESERVE_PER_WORKER * max(config.jobs, 1))
     text = TextDisplay(
         consoles.out,
@@ -160,6 +188,7 @@ def _run(
         settings.dry_run,
         budget.remaining("core"),
         waits=list(gate.pause.waits),
+        usage=Usage(gate.sent, gate.writes, gql.usage if gql is not None else None),
     )
     if config.fmt == "text":
         text.finish(summary)

@@ -36,6 +36,7 @@ class BranchState:
     sha: str | None  # None: the branch does not exist
     fingerprint: str | None = None  # from our trailer on its head commit
     author: str = ""
+    ref_id: str | None = None  # the ref's GraphQL node id (to move it with updateRef)
 
     @property
     def exists(self) -> bool:

@@ -29,6 +29,7 @@ class Pull:
     merged: bool
     body: str
     draft: bool = False
+    node_id: str = ""  # for GraphQL's updatePullRequest
 
     @property
     def ours(self) -> bool:
@@ -157,6 +158,7 @@ def _pull(item: dict[str, Any]) -> Pull:
         merged=bool(item.get("merged_at") or item.get("merged")),
         body=str(item.get("body") or ""),
         draft=bool(item.get("draft")),
+        node_id=str(item.get("node_id") or ""),
     )
 
 
