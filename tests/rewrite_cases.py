@@ -7,7 +7,9 @@ Each case directory holds `before.yml`, `after.yml` and an optional `case.toml`:
     status = "changed"                       # the engine's status for before.yml (default)
     removed_secrets = ["PYPI_API_TOKEN"]     # exactly these
     publishers = [{index = "pypi", project = "name", environment = "pypi", job = "publish"}]
-    skip_reasons = ["substring", ...]        # each found in some skip reason
+    skip_reasons = ["substring", ...]        # each found in the reason a token upload was left
+    other_indexes = ["substring", ...]       # ... an upload to another index was left (information)
+    ignored = ["substring", ...]             # ... an upload was ignored (`# trustpub: ignore`)
     notes = ["substring", ...]               # each found in some note; [] means no notes at all
 
 Keys that are absent are not checked, except status; a changed case without skip_reasons must
@@ -24,8 +26,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from trustpub.project import ProjectName
+from trustpub.rewrite.document import Document
 from trustpub.rewrite.engine import rewrite_workflow
 from trustpub.rewrite.result import Options, ProjectLookup, RewriteResult, Status
 
@@ -47,8 +51,12 @@ _KEYS = {
     "removed_secrets",
     "publishers",
     "skip_reasons",
+    "other_indexes",
+    "ignored",
     "notes",
 }
+# case.toml's keys for the skips of each kind.
+SKIP_KEYS = {"skip_reasons": "token", "other_indexes": "other-index", "ignored": "ignored"}
 _OPTION_NAMES = {f.name for f in fields(Options)}
 
 
@@ -78,6 +86,8 @@ class RewriteCase:
     publishers: tuple[dict[str, str], ...] | None
     skip_reasons: tuple[str, ...] | None
     notes: tuple[str, ...] | None
+    other_indexes: tuple[str, ...] | None = None
+    ignored: tuple[str, ...] | None = None
 
     @property
     def before_path(self) -> Path:
@@ -130,8 +140,15 @@ def load_case(directory: Path) -> RewriteCase:
         removed_secrets=None if secrets is None else frozenset(secrets),
         publishers=None if publishers is None else tuple(publishers),
         skip_reasons=None if skips is None else tuple(skips),
+        other_indexes=_strings(spec, "other_indexes"),
+        ignored=_strings(spec, "ignored"),
         notes=None if notes is None else tuple(notes),
     )
+
+
+def _strings(spec: dict[str, Any], key: str) -> tuple[str, ...] | None:
+    value = spec.get(key)
+    return None if value is None else tuple(value)
 
 
 def load_cases() -> list[RewriteCase]:
@@ -166,12 +183,14 @@ def assert_expectations(case: RewriteCase, result: RewriteResult) -> None:
             for p in result.publishers
         ]
         assert found == list(case.publishers)
-    reasons = [s.reason for s in result.skips]
-    if case.skip_reasons is not None:
-        for expected in case.skip_reasons:
-            assert any(expected in r for r in reasons), (expected, reasons)
-    elif case.status is Status.CHANGED:
-        assert reasons == []
+    for key, kind in SKIP_KEYS.items():
+        reasons = [s.reason for s in result.skips if s.kind.value == kind]
+        wanted: tuple[str, ...] | None = getattr(case, key)
+        if wanted is not None:
+            for expected in wanted:
+                assert any(expected in r for r in reasons), (key, expected, reasons)
+        else:
+            assert reasons == [], (key, reasons)
     if case.notes is not None:
         messages = [n.message for n in result.notes]
         if not case.notes:
@@ -213,10 +232,24 @@ def byte_variants(cases: list[RewriteCase]) -> list[Any]:
     ]
 
 
+def ends_with_block_scalar(text: str) -> bool:
+    """True when the file's last value is a `|` or `>` scalar that keeps its line break: without
+    a final newline that value would lose it, so a rewrite that makes it last keeps the newline."""
+    node = Document.parse(text.lstrip("\ufeff")).root
+    while isinstance(node, MappingNode | SequenceNode) and node.value:
+        last = node.value[-1]
+        node = last[1] if isinstance(last, tuple) else last
+    return isinstance(node, ScalarNode) and node.style in ("|", ">") and node.value.endswith("\n")
+
+
 def assert_byte_variant(case: RewriteCase, variant: str) -> None:
-    """The variant of `before` is rewritten to the same variant of `after`."""
+    """The variant of `before` is rewritten to the same variant of `after` (with no final
+    newline, unless the rewrite leaves a block scalar last: its value keeps its line break)."""
     change = VARIANTS[variant]
     before, after = change(case.before), change(case.after)
+    made_last = ends_with_block_scalar(case.after) and not ends_with_block_scalar(case.before)
+    if variant == "no-final-newline" and made_last:
+        after = case.after
     assert before is not None and after is not None
     result = case.rewrite(before)
     assert result.failure is None, result.failure

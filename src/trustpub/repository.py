@@ -27,6 +27,7 @@ class Outcome(enum.Enum):
     UNCHANGED = "unchanged"
     MIGRATED = "migrated"
     SKIPPED = "skipped"
+    IGNORED = "ignored"
     FAILED = "failed"
 
 
@@ -88,6 +89,7 @@ class RepositoryResult:
         for status, outcome in (
             (Status.CHANGED, Outcome.CHANGED),
             (Status.SKIPPED, Outcome.SKIPPED),
+            (Status.IGNORED, Outcome.IGNORED),
             (Status.MIGRATED, Outcome.MIGRATED),
         ):
             if status in statuses:
@@ -95,13 +97,28 @@ class RepositoryResult:
         return Outcome.UNCHANGED
 
     @property
+    def headline(self) -> str:
+        """The error, or the first reason something was left alone (a token upload first), in
+        one line; "" when there is neither."""
+        if self.error:
+            return self.error
+        for file in self.files:
+            if file.failure:
+                return f"{file.path}:{file.failure.line}: {file.failure.message}"
+        skips = [(file.path, skip) for file in self.files for skip in file.skips]
+        for path, skip in sorted(skips, key=lambda item: not item[1].is_finding):
+            return f"{path}:{skip.line}: {skip.reason}"
+        return ""
+
+    @property
     def changed_files(self) -> tuple[RewriteResult, ...]:
         return tuple(f for f in self.files if f.changed)
 
     @property
     def token_publishing_remains(self) -> bool:
-        """True when a token upload is still there (to migrate, or skipped with a reason)."""
-        return any(f.changed or f.status is Status.SKIPPED for f in self.files)
+        """True while a PyPI or TestPyPI token upload is there, migratable or not (uploads to
+        other indexes and uploads acknowledged with `# trustpub: ignore` do not count)."""
+        return any(f.token_publishing_remains for f in self.files)
 
 
 def migrate_repository(

@@ -125,7 +125,7 @@ class Org:
     migrated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # opted out with `# trustpub: ignore`
     archived: list[str] = field(default_factory=list)
     forks: list[str] = field(default_factory=list)
     secrets: dict[str, str] = field(default_factory=dict)  # repo -> secret that exists
@@ -133,7 +133,7 @@ class Org:
     @property
     def visited(self) -> list[str]:
         return sorted(
-            [*self.needs_pr, *self.migrated, *self.unchanged, *self.failed, *self.skipped]
+            [*self.needs_pr, *self.migrated, *self.unchanged, *self.failed, *self.ignored]
         )
 
 
@@ -181,7 +181,7 @@ def build_org(fake: FakeGitHub, publishers: int = 10) -> Org:
         org.failed.append(name)
     name = f"{ORG}/optout"
     fake.add_repo(name, files=python_repo({"release.yml": OPTED_OUT}, "optout"))
-    org.skipped.append(name)
+    org.ignored.append(name)
     return org
 
 

@@ -53,7 +53,7 @@ def test_org_run_text_json_markdown_state(cli: FakeGitHub, tmp_path: Path) -> No
     assert document["summary"]["outcomes"] == {
         "failed": 2,
         "migrated": 5,
-        "skipped": 1,
+        "ignored": 1,
         "unchanged": 12,
     }
     assert document["summary"]["exit_code"] == again.exit_code == 3

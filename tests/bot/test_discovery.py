@@ -6,6 +6,7 @@ import pytest
 from bot_helpers import CI, ORG, PUBLISH, Api, BotHarness, build_org, python_repo
 
 from fake_github import FakeGitHub
+from fake_github.search import parse, search
 from trustpub.bot import discovery
 from trustpub.bot.discovery import (
     DiscoveryError,
@@ -18,6 +19,7 @@ from trustpub.bot.discovery import (
 from trustpub.bot.execute import RunConfig
 from trustpub.github.graphql import GraphQL
 from trustpub.github.transport import gate_of
+from trustpub.publishers import SEARCH_QUERIES
 
 
 def found(bot: BotHarness, selection: Selection, per_page: int = 5) -> discovery.Discovered:
@@ -107,11 +109,16 @@ def test_code_search_narrows_and_is_confirmed(fake: FakeGitHub, bot: BotHarness,
     fake.add_repo(f"{ORG}/mentions", files={".github/workflows/ci.yml": CI + "# twine\n"})
     run = bot.run(Selection(org=ORG, code_search=True))
     searches = [r for r in fake.requests if r.path == "/search/code"]
-    assert len(searches) == 3 + 1  # one request per page: 12 hits of 5 per page, then none
+    scope = f" org:{ORG} path:.github/workflows"
+    assert {r.params["q"] for r in searches} == {q + scope for q in SEARCH_QUERIES}
+    for query in SEARCH_QUERIES:  # one request per page of 5 (a full last page: one more)
+        hits = len(search(fake.world, parse(query + scope)))
+        pages = [r for r in searches if r.params["q"] == query + scope]
+        assert len(pages) == hits // 5 + 1, (query, hits)
     assert all(f"org:{ORG}" in r.params["q"] for r in searches)
     assert all("path:.github/workflows" in r.params["q"] for r in searches)
     assert run.outcomes[f"{ORG}/mentions"] == "unchanged"
-    visited = sorted([*org.needs_pr, *org.migrated, *org.failed, *org.skipped, f"{ORG}/mentions"])
+    visited = sorted([*org.needs_pr, *org.migrated, *org.failed, *org.ignored, f"{ORG}/mentions"])
     assert sorted(run.outcomes) == visited
     assert run.summary is not None
     assert run.summary.left_out["no publish tool found by code search"] == len(org.unchanged)

@@ -42,7 +42,7 @@ def test_org_gets_one_pull_request_per_token_publisher(
     assert {n for n, o in outcomes.items() if o == "migrated"} == set(org.migrated)
     assert {n for n, o in outcomes.items() if o == "unchanged"} == set(org.unchanged)
     assert {n for n, o in outcomes.items() if o == "failed"} == set(org.failed)
-    assert {n for n, o in outcomes.items() if o == "skipped"} == set(org.skipped)
+    assert {n for n, o in outcomes.items() if o == "ignored"} == set(org.ignored)
     assert run.summary is not None
     assert run.summary.left_out == {"archived": 3, "forks": 3}
     assert "did not find expected" in run.result(f"{ORG}/broken-0").detail
@@ -81,7 +81,7 @@ def test_org_gets_one_pull_request_per_token_publisher(
             ("POST", "pulls"),
         ]
     untouched = [*org.archived, *org.forks, *org.migrated, *org.unchanged, *org.failed]
-    for name in [*untouched, *org.skipped]:
+    for name in [*untouched, *org.ignored]:
         assert fake.pulls(name) == []
         assert fake.branch_sha(name, DEFAULT_BRANCH) is None
 

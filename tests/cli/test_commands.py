@@ -142,7 +142,7 @@ def test_json_report_schema(demo: Path) -> None:
     code, output = run("diff", str(demo), "--format", "json")
     assert code == 1
     document = json.loads(output)
-    assert document["version"] == 1
+    assert document["version"] == 2
     (repo,) = document["repositories"]
     assert repo["outcome"] == "changed"
     assert [s["name"] for s in repo["obsolete_secrets"]] == ["PYPI_API_TOKEN"]

@@ -49,12 +49,12 @@ def test_json_lines_schema(fleet: Path) -> None:
     *repos, summary = records
     for repo in repos:
         assert repo["type"] == "repository"
-        assert repo["version"] == 1
+        assert repo["version"] == 2
         assert str(repo["schema"]).endswith("/report-lines")
         assert set(repo) >= {"name", "github", "outcome", "error", "files", "publishers"}
         assert "obsolete_secrets" in repo
     assert summary["type"] == "summary"
-    assert summary["version"] == 1
+    assert summary["version"] == 2
     assert summary["command"] == "check"
     assert summary["repositories"] == len(FLEET)
     assert summary["outcomes"] == {"changed": 3, "failed": 1, "migrated": 1, "unchanged": 1}

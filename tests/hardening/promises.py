@@ -39,6 +39,12 @@ _ADDED_FROM = re.compile(r"added job `([^`]+)`: publishes to \S+ from `([^`]+)`"
 _UPLOADS = re.compile(
     r"\b(twine|pdm|uv|hatch|flit|poetry)\b[^\n]*\b(upload|publish)\b|\bmaturin\s+(upload|publish)\b"
 )
+# The PyPA action, and maturin-action under its current and its older name.
+MATURIN_OR_PYPA = (
+    "pypa/gh-action-pypi-publish@",
+    "pyo3/maturin-action@",
+    "messense/maturin-action@",
+)
 PULL_REQUEST_EVENTS = ("pull_request", "pull_request_review", "pull_request_review_comment")
 
 
@@ -153,7 +159,7 @@ def publishes(job: dict[str, Any]) -> bool:
         if not isinstance(step, dict):
             continue
         uses = str(step.get("uses", "")).lower()
-        if uses.startswith(("pypa/gh-action-pypi-publish@", "pyo3/maturin-action@")):
+        if uses.startswith(MATURIN_OR_PYPA):
             return True
         if _UPLOADS.search(str(step.get("run", ""))):
             return True

@@ -25,10 +25,16 @@ from workflow_model import Intended, differences, intended
 from trustpub.project import ProjectName
 from trustpub.rewrite.engine import rewrite_workflow
 from trustpub.rewrite.expressions import referenced_secrets
-from trustpub.rewrite.result import RewriteResult, Status
+from trustpub.rewrite.result import RewriteResult, SkipKind, Status
 
 PATH = ".github/workflows/release.yml"
-UNTOUCHED = ("untouched", "skipped", "migrated-before")
+UNTOUCHED = ("untouched", "skipped", "ignored", "other-index", "migrated-before")
+# The kind of skip each outcome of a job left alone is reported with.
+SKIP_KINDS = {
+    "skipped": SkipKind.TOKEN,
+    "ignored": SkipKind.IGNORED,
+    "other-index": SkipKind.OTHER_INDEX,
+}
 
 
 def rewrite(text: str, case: WorkflowCase) -> RewriteResult:
@@ -120,12 +126,15 @@ def check_result(case: WorkflowCase, model: Intended, text: str, result: Rewrite
     problems = differences(model.data, after)
     assert not problems, "\n".join(problems)
     assert result.text.endswith("\n") == text.endswith("\n"), "the final newline changed"
-    skipped = {s.job for s in result.skips}
+    skipped = {(s.job, s.kind) for s in result.skips}
     for job_id, outcome in model.outcomes.items():
-        if outcome == "skipped":
-            assert job_id in skipped, f"`{job_id}` was left alone without a reason"
+        if outcome in SKIP_KINDS:
+            assert (job_id, SKIP_KINDS[outcome]) in skipped, f"`{job_id}`: not reported {outcome}"
         elif outcome == "migrated":
-            assert job_id not in skipped, f"`{job_id}` was migrated and reported skipped"
+            assert not any(j == job_id for j, _ in skipped), f"`{job_id}` migrated and skipped"
+    assert result.token_publishing_remains is (
+        result.changed or "skipped" in model.outcomes.values()
+    )
     assert result.removed_secrets == model.removed_secrets
     published = {(p.index, p.job, p.environment) for p in result.publishers}
     assert published == model.publishers, "the report names other trusted publishers"
@@ -134,9 +143,14 @@ def check_result(case: WorkflowCase, model: Intended, text: str, result: Rewrite
 def check_second_run(case: WorkflowCase, result: RewriteResult) -> None:
     again = rewrite(result.text, case)
     assert again.text == result.text, "a second run changed the output"
-    assert again.status in (Status.MIGRATED, Status.SKIPPED, Status.UNCHANGED), again.status
+    assert again.status in (
+        Status.MIGRATED,
+        Status.SKIPPED,
+        Status.IGNORED,
+        Status.UNCHANGED,
+    ), again.status
     if result.status is Status.CHANGED:
-        assert again.status in (Status.MIGRATED, Status.SKIPPED)
+        assert again.status in (Status.MIGRATED, Status.SKIPPED, Status.IGNORED)
 
 
 def check_untouched_jobs(model: Intended, text: str, result: RewriteResult) -> None:

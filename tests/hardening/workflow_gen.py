@@ -796,8 +796,9 @@ def publisher_job(
 
 @st.composite
 def migrated_job(draw: Draw, job_id: str) -> JobCase:
-    """A job that already publishes with trusted publishing: nothing to do."""
-    upload = draw(pypa_upload(token=False))
+    """A job that already publishes with trusted publishing (to PyPI or TestPyPI, the only
+    indexes that have it): nothing to do."""
+    upload = draw(pypa_upload(token=False, kinds=("pypi", "testpypi")))
     steps = [*download_steps(draw), upload.step]
     items = [
         ("runs-on", "ubuntu-latest"),

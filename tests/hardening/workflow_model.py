@@ -52,7 +52,8 @@ class Expected(dict[str, Any]):
 @dataclass
 class Intended:
     data: Expected
-    outcomes: dict[str, str]  # job id -> "migrated", "skipped", "untouched"
+    # job id -> "migrated", "skipped", "ignored", "other-index", "untouched", "migrated-before"
+    outcomes: dict[str, str]
     status: Status
     new_jobs: dict[str, str] = field(default_factory=dict)  # new job id -> the job it came from
     publishers: set[tuple[str, str, str]] = field(default_factory=set)  # index, job, environment
@@ -172,6 +173,9 @@ class _Model:
             return Status.CHANGED
         if "skipped" in values:
             return Status.SKIPPED
+        if "ignored" in values:
+            return Status.IGNORED
+        # An upload to another index is told as information: the file is unchanged.
         return Status.MIGRATED if "migrated-before" in values else Status.UNCHANGED
 
     # -- one publishing job --------------------------------------------------------------------
@@ -209,7 +213,7 @@ class _Model:
         upload = job.upload
         assert upload is not None
         triggers = self.case.triggers
-        if upload.kind == "other" or job.opted_out or "pull_request_target" in triggers:
+        if "pull_request_target" in triggers:
             return True
         split = self.split(job)
         if upload.linux_only and not split and not job.linux:
@@ -229,6 +233,14 @@ class _Model:
     def _publisher(self, job: JobCase) -> None:
         upload = job.upload
         assert upload is not None
+        # Information, before anything else about the job; but PowerShell does not continue
+        # lines with `\`: the index flag on the next line is not the upload's.
+        if upload.kind == "other" and not (upload.bash_only and job.windows):
+            self.outcomes[job.id] = "other-index"
+            return
+        if job.opted_out:
+            self.outcomes[job.id] = "ignored"
+            return
         if self.skipped(job):
             self.outcomes[job.id] = "skipped"
             return

@@ -8,7 +8,7 @@ import pytest
 
 from rewrite_cases import WORKFLOW_PATH, fixed_lookup
 from trustpub.rewrite.engine import rewrite_workflow
-from trustpub.rewrite.result import Options, Status
+from trustpub.rewrite.result import Options, SkipKind, Status
 
 IN_PLACE = Options(keep_build_in_job=True)
 
@@ -18,8 +18,10 @@ class Noop:
     id: str
     text: str
     status: Status
-    reason: str | None = None  # a substring of a skip reason (SKIPPED) or the failure (FAILED)
+    # A substring of a skip reason (of the kind below) or of the failure (FAILED).
+    reason: str | None = None
     options: Options = IN_PLACE
+    kind: SkipKind = SkipKind.TOKEN  # of the skip `reason` is found in
 
 
 def _publish_job(
@@ -244,14 +246,16 @@ NOOPS = [
     Noop(
         "other-index-artifactory",
         _publish_job(with_=_url("https://example.jfrog.io/artifactory/api/pypi/pypi-local")),
-        Status.SKIPPED,
+        Status.UNCHANGED,
         "which is not PyPI or TestPyPI",
+        kind=SkipKind.OTHER_INDEX,
     ),
     Noop(
         "other-index-devpi",
         _publish_job(with_=_url("https://devpi.example.com/root/dev/")),
-        Status.SKIPPED,
+        Status.UNCHANGED,
         "'https://devpi.example.com/root/dev/'",
+        kind=SkipKind.OTHER_INDEX,
     ),
     Noop(
         "other-index-codeartifact",
@@ -260,20 +264,23 @@ NOOPS = [
                 "https://example-111122223333.d.codeartifact.us-east-1.amazonaws.com/pypi/repo/"
             )
         ),
-        Status.SKIPPED,
+        Status.UNCHANGED,
         "codeartifact",
+        kind=SkipKind.OTHER_INDEX,
     ),
     Noop(
         "other-index-gemfury",
         _publish_job(with_=_url("https://push.fury.io/example/")),
-        Status.SKIPPED,
+        Status.UNCHANGED,
         "push.fury.io",
+        kind=SkipKind.OTHER_INDEX,
     ),
     Noop(
         "other-index-lookalike-host",
         _publish_job(with_=_url("https://upload.pypi.org.example.com/legacy/")),
-        Status.SKIPPED,
+        Status.UNCHANGED,
         "not PyPI or TestPyPI",
+        kind=SkipKind.OTHER_INDEX,
     ),
     Noop(
         "index-from-an-input-expression",
@@ -287,14 +294,16 @@ NOOPS = [
     Noop(
         "opted-out-at-file-top",
         _publish_job(top="# trustpub: ignore (we publish with a scoped token on purpose)\n"),
-        Status.SKIPPED,
+        Status.IGNORED,
         "opted out",
+        kind=SkipKind.IGNORED,
     ),
     Noop(
         "opted-out-on-the-job",
         _publish_job(job_head="  # trustpub: ignore\n"),
-        Status.SKIPPED,
+        Status.IGNORED,
         "opted out",
+        kind=SkipKind.IGNORED,
     ),
     Noop(
         "reusable-workflow",
@@ -351,12 +360,15 @@ def test_left_byte_identical(noop: Noop) -> None:
     assert not result.changes
     assert not result.removed_secrets
     assert not result.publishers
-    if noop.status is Status.SKIPPED:
-        reasons = [s.reason for s in result.skips]
-        assert any(noop.reason in r for r in reasons), (noop.reason, reasons)
-    elif noop.status is Status.FAILED:
+    if noop.status is Status.FAILED:
         assert result.failure is not None
         assert noop.reason in f"line {result.failure.line}: {result.failure.message}"
+    elif noop.reason is not None:
+        reasons = [(s.reason, s.kind) for s in result.skips]
+        assert any(noop.reason in r and k is noop.kind for r, k in reasons), (noop, reasons)
+        assert result.failure is None
     else:
         assert not result.skips
         assert result.failure is None
+    # `check` fails exactly while a token upload to PyPI or TestPyPI remains.
+    assert result.token_publishing_remains is (noop.status is Status.SKIPPED)

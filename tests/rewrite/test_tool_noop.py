@@ -8,7 +8,7 @@ import pytest
 
 from rewrite_cases import WORKFLOW_PATH, fixed_lookup
 from trustpub.rewrite.engine import rewrite_workflow
-from trustpub.rewrite.result import Options, Status
+from trustpub.rewrite.result import Options, SkipKind, Status
 
 IN_PLACE = Options(keep_build_in_job=True)
 
@@ -20,6 +20,7 @@ class Noop:
     status: Status
     reason: str | None = None  # a substring of a skip reason
     advice: str | None = None  # a substring of that skip's advice
+    kind: SkipKind = SkipKind.TOKEN  # of the skip `reason` is found in
 
 
 def upload_job(
@@ -53,22 +54,25 @@ NOOPS = [
     Noop(
         "twine-devpi",
         upload_job(twine("twine upload --repository-url https://devpi.example.com/ dist/*")),
-        Status.SKIPPED,
+        Status.UNCHANGED,
         "not PyPI or TestPyPI",
+        kind=SkipKind.OTHER_INDEX,
     ),
     Noop(
         "twine-pypirc-section",
         upload_job(twine("twine upload -r private dist/*")),
-        Status.SKIPPED,
+        Status.UNCHANGED,
         "'private'",
+        kind=SkipKind.OTHER_INDEX,
     ),
     Noop(
         "uv-artifactory",
         upload_job(
             "      - run: uv publish --publish-url https://acme.jfrog.io/api/pypi/py/ -t x\n"
         ),
-        Status.SKIPPED,
+        Status.UNCHANGED,
         "acme.jfrog.io",
+        kind=SkipKind.OTHER_INDEX,
     ),
     Noop(
         "uv-codeartifact-env",
@@ -77,8 +81,9 @@ NOOPS = [
             "          UV_PUBLISH_URL: https://acme-1234.d.codeartifact.eu-west-1.amazonaws.com/"
             "pypi/r/\n          UV_PUBLISH_TOKEN: ${{ secrets.CODEARTIFACT }}\n"
         ),
-        Status.SKIPPED,
+        Status.UNCHANGED,
         "codeartifact",
+        kind=SkipKind.OTHER_INDEX,
     ),
     Noop(
         "poetry-gemfury-repository",
@@ -88,8 +93,9 @@ NOOPS = [
             "          poetry publish --build -r fury\n"
             "        env:\n          POETRY_HTTP_BASIC_FURY_PASSWORD: ${{ secrets.FURY }}\n"
         ),
-        Status.SKIPPED,
+        Status.UNCHANGED,
         "pypi.fury.io",
+        kind=SkipKind.OTHER_INDEX,
     ),
     Noop(
         "uv-url-from-input",
@@ -391,8 +397,9 @@ NOOPS = [
         "opted-out-job",
         "name: Release\non: push\njobs:\n  # trustpub: ignore\n  release:\n"
         "    runs-on: ubuntu-latest\n    steps:\n" + twine(),
-        Status.SKIPPED,
+        Status.IGNORED,
         "opted out",
+        kind=SkipKind.IGNORED,
     ),
     # -- nothing to do
     Noop("dry-run-only", upload_job("      - run: poetry publish --dry-run\n"), Status.UNCHANGED),
@@ -439,7 +446,9 @@ def test_left_alone(noop: Noop) -> None:
     assert not result.changes
     assert not result.removed_secrets
     if noop.reason is not None:
-        assert any(noop.reason in r for r in reasons), (noop.reason, reasons)
+        found = [(s.reason, s.kind) for s in result.skips]
+        assert any(noop.reason in r and k is noop.kind for r, k in found), (noop, found)
+    assert result.token_publishing_remains is (noop.status is Status.SKIPPED)
     if noop.advice is not None:
         advice = [s.advice for s in result.skips]
         assert any(noop.advice in a for a in advice), (noop.advice, advice)

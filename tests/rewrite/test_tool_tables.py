@@ -8,7 +8,7 @@ import pytest
 from rewrite_cases import WORKFLOW_PATH, fixed_lookup
 from trustpub.rewrite.document import load_data
 from trustpub.rewrite.engine import rewrite_workflow
-from trustpub.rewrite.result import Options, Status
+from trustpub.rewrite.result import Options, SkipKind, Status
 
 IN_PLACE = Options(keep_build_in_job=True)
 
@@ -146,7 +146,7 @@ SELECTORS = [
         "testpypi",
     ),
     ("twine", "twine upload -r pypi dist/*", "TWINE_REPOSITORY: testpypi", "pypi"),
-    ("twine", "twine upload dist/*", "TWINE_REPOSITORY: internal", "skip:'internal'"),
+    ("twine", "twine upload dist/*", "TWINE_REPOSITORY: internal", "other:'internal'"),
     (
         "twine",
         "twine upload --repository-url $URL dist/*",
@@ -155,7 +155,7 @@ SELECTORS = [
     ),
     ("uv", "uv publish --publish-url https://test.pypi.org/legacy/", "", "testpypi"),
     ("uv", "uv publish", "UV_PUBLISH_URL: https://test.pypi.org/legacy/", "testpypi"),
-    ("uv", "uv publish", "UV_PUBLISH_URL: https://pypi.example.com/", "skip:pypi.example.com"),
+    ("uv", "uv publish", "UV_PUBLISH_URL: https://pypi.example.com/", "other:pypi.example.com"),
     ("uv", "uv publish --index testpypi", "", "testpypi"),
     ("pdm", "pdm publish -r testpypi", "", "testpypi"),
     ("pdm", "pdm publish", "PDM_PUBLISH_REPO: testpypi", "testpypi"),
@@ -180,7 +180,7 @@ SELECTORS = [
         "POETRY_REPOSITORIES_TESTPYPI_URL: https://test.pypi.org/legacy/",
         "testpypi",
     ),
-    ("poetry", "poetry publish -r private", "", "skip:'private'"),
+    ("poetry", "poetry publish -r private", "", "other:'private'"),
 ]
 
 
@@ -193,10 +193,12 @@ def test_index_selectors(tool: str, run: str, env: str, expected: str) -> None:
     env_lines = TOKENS[tool] + (f"          {env}\n" if env else "")
     before = workflow(run, env_lines)
     result = rewrite_workflow(before, WORKFLOW_PATH, fixed_lookup("example"), IN_PLACE)
-    if expected.startswith("skip:"):
-        assert result.status is Status.SKIPPED
+    kind, _, reason = expected.partition(":")
+    if kind in ("skip", "other"):  # left alone: a token upload (a finding), or another index
+        assert result.status is (Status.SKIPPED if kind == "skip" else Status.UNCHANGED)
         assert result.text == before
-        assert any(expected[5:] in s.reason for s in result.skips), result.skips
+        wanted = SkipKind.TOKEN if kind == "skip" else SkipKind.OTHER_INDEX
+        assert any(reason in s.reason and s.kind is wanted for s in result.skips), result.skips
         return
     assert result.status is Status.CHANGED, [s.reason for s in result.skips]
     assert [p.index for p in result.publishers] == [expected]

@@ -15,8 +15,11 @@ from string import Template
 from trustpub import __version__
 from trustpub.github.pulls import marker
 from trustpub.report.facts import (
+    LEFT_ALONE_TITLES,
     PITFALLS,
     SECRET_ADVICE,
+    describe_skip,
+    left_alone,
     registrations,
     secret_on_github,
     testpypi_install,
@@ -191,18 +194,19 @@ def _secrets(result: RepositoryResult) -> str:
 
 
 def _skips(result: RepositoryResult) -> str:
-    skips = [(f.path, s) for f in result.files for s in f.skips]
+    grouped = left_alone(result)
     failures = [f for f in result.files if f.failure]
-    if not skips and not failures:
+    if not grouped and not failures:
         return ""
-    lines = ["", "### Left alone", ""]
-    for path, skip in skips:
-        job = f" job `{skip.job}`" if skip.job else ""
-        advice = f" What to do: {skip.advice}." if skip.advice else ""
-        lines.append(f"- `{path}:{skip.line}`{job}: {skip.reason}.{advice}")
+    lines = []
+    for kind, skips in grouped.items():
+        lines += ["", f"### {LEFT_ALONE_TITLES[kind]}", ""]
+        lines += [f"- {describe_skip(path, skip, code=True)}" for path, skip in skips]
+    if failures:
+        lines += ["", "### Could not be read", ""]
     for f in failures:
         assert f.failure is not None
-        lines.append(f"- `{f.path}:{f.failure.line}`: could not be read: {f.failure.message}")
+        lines.append(f"- `{f.path}:{f.failure.line}`: {f.failure.message}")
     return "\n".join(lines) + "\n"
 
 

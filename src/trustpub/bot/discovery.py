@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from trustpub.github.remote import WORKFLOWS_DIR
+from trustpub.publishers import SEARCH_QUERIES
 
 if TYPE_CHECKING:
     from github import Github
@@ -27,12 +28,6 @@ if TYPE_CHECKING:
 
 PER_PAGE = 100
 SEARCH_CAP = 1000  # GitHub returns at most 1,000 results per search
-# At most five AND/OR/NOT per query: two queries cover every publish tool of SPEC section 2.
-SEARCH_QUERIES = (
-    'gh-action-pypi-publish OR twine OR maturin OR "uv publish" OR "pdm publish" '
-    'OR "poetry publish"',
-    '"hatch publish" OR "flit publish" OR maturin-action',
-)
 
 
 class DiscoveryError(Exception):

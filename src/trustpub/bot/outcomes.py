@@ -15,7 +15,7 @@ class BotOutcome(enum.Enum):
     UPDATED = "updated"  # the open pull request got a new commit and body
     UNCHANGED = "unchanged"  # nothing to publish-migrate, or the open pull request is up to date
     MIGRATED = "migrated"  # already trusted publishing (or trustpub's pull request was merged)
-    IGNORED = "ignored"  # trustpub's pull request was closed without merging
+    IGNORED = "ignored"  # opted out (`# trustpub: ignore`), or trustpub's pull request closed
     SKIPPED = "skipped"  # left alone, with the reason (archived, a conflict, token kept ...)
     DEFERRED = "deferred"  # needs a pull request, but --max-prs was reached: the next run
     FAILED = "failed"  # with the error
@@ -58,23 +58,11 @@ def without_changes(name: str, result: RepositoryResult) -> BotResult:
         Outcome.UNCHANGED: BotOutcome.UNCHANGED,
         Outcome.MIGRATED: BotOutcome.MIGRATED,
         Outcome.SKIPPED: BotOutcome.SKIPPED,
+        Outcome.IGNORED: BotOutcome.IGNORED,
         Outcome.FAILED: BotOutcome.FAILED,
         Outcome.CHANGED: BotOutcome.CHANGED,
     }[result.outcome]
-    return BotResult(name, outcome, engine_detail(result), result=result)
-
-
-def engine_detail(result: RepositoryResult) -> str:
-    """The error, or the first reason something was left alone, in one line."""
-    if result.error:
-        return result.error
-    for file in result.files:
-        if file.failure:
-            return f"{file.path}:{file.failure.line}: {file.failure.message}"
-    for file in result.files:
-        for skip in file.skips:
-            return f"{file.path}:{skip.line}: {skip.reason}"
-    return ""
+    return BotResult(name, outcome, result.headline, result=result)
 
 
 def failure_notes(result: RepositoryResult) -> list[str]:

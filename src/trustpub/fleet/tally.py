@@ -87,13 +87,4 @@ def display_name(root: Path) -> str:
 
 def detail(report: RepositoryReport) -> str:
     """The error, or the first reason it was left alone, in one line."""
-    result = report.result
-    if result.error:
-        return result.error
-    for file in result.files:
-        if file.failure:
-            return f"{file.path}:{file.failure.line}: {file.failure.message}"
-    for file in result.files:
-        for skip in file.skips:
-            return f"{file.path}:{skip.line}: {skip.reason}"
-    return ""
+    return report.result.headline

@@ -9,7 +9,7 @@ from trustpub.repository import ExistingSecret, GitHubCheck, RepositoryResult
 from trustpub.rewrite.result import RewriteResult
 
 SCHEMA = "https://github.com/trustpub/trustpub/schema/report"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: skips have a kind; "ignored"; other indexes are not "skipped"
 
 
 def report_document(repos: list[tuple[RepositoryResult, str | None]]) -> dict[str, Any]:
@@ -29,6 +29,7 @@ def repository_json(repo: RepositoryResult, github: str | None) -> dict[str, Any
         "name": repo.name,
         "github": github,
         "outcome": repo.outcome.value,
+        "token_publishing_remains": repo.token_publishing_remains,
         "error": repo.error,
         "files": [_file(f) for f in repo.files],
         "publishers": [
@@ -100,9 +101,16 @@ def _file(file: RewriteResult) -> dict[str, Any]:
         ],
         "notes": [{"job": n.job, "line": n.line, "message": n.message} for n in file.notes],
         "skips": [
-            {"job": s.job, "line": s.line, "reason": s.reason, "advice": s.advice}
+            {
+                "job": s.job,
+                "line": s.line,
+                "reason": s.reason,
+                "advice": s.advice,
+                "kind": s.kind.value,
+            }
             for s in file.skips
         ],
+        "token_publishing_remains": file.token_publishing_remains,
         "failure": None
         if file.failure is None
         else {"line": file.failure.line, "message": file.failure.message},

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from trustpub.repository import EnvironmentChange, ExistingSecret, GitHubCheck, RepositoryResult
-from trustpub.rewrite.result import RewriteResult, TrustedPublisher
+from trustpub.rewrite.result import RewriteResult, Skip, SkipKind, TrustedPublisher
 
 INDEX_HOSTS = {"pypi": "pypi.org", "testpypi": "test.pypi.org"}
 INDEX_NAMES = {"pypi": "PyPI", "testpypi": "TestPyPI"}
@@ -123,3 +123,32 @@ def describe_environment(change: EnvironmentChange) -> str:
     elif not change.created:
         done += ", left as it was"
     return f"environment {change.environment}: {done}"
+
+
+# The report's sections for what was left as it is, by kind, in this order.
+LEFT_ALONE_TITLES = {
+    SkipKind.TOKEN: "Left alone (a PyPI token is still used here: migrate it by hand)",
+    SkipKind.IGNORED: "Ignored with `# trustpub: ignore` (token publishing acknowledged)",
+    SkipKind.OTHER_INDEX: "Uploads to other indexes (not PyPI: left as they are)",
+}
+
+
+def left_alone(repo: RepositoryResult) -> dict[SkipKind, list[tuple[str, Skip]]]:
+    """Every skip of the repository, with its file, grouped by kind (empty kinds left out)."""
+    grouped: dict[SkipKind, list[tuple[str, Skip]]] = {}
+    for kind in LEFT_ALONE_TITLES:
+        found = [(f.path, skip) for f in repo.files for skip in f.skips if skip.kind is kind]
+        if found:
+            grouped[kind] = found
+    return grouped
+
+
+def describe_skip(path: str, skip: Skip, code: bool = False) -> str:
+    """`path:line: job J: reason. What to do: advice.`; with `code`, in Markdown:
+    `` `path:line` job `J`: reason. ``"""
+    advice = f" What to do: {skip.advice}." if skip.advice else ""
+    if code:
+        job = f" job `{skip.job}`" if skip.job else ""
+        return f"`{path}:{skip.line}`{job}: {skip.reason}.{advice}"
+    job = f" job {skip.job}:" if skip.job else ""
+    return f"{path}:{skip.line}:{job} {skip.reason}.{advice}"

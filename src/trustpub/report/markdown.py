@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from trustpub.report.facts import (
+    LEFT_ALONE_TITLES,
     PITFALLS,
     SECRET_ADVICE,
     describe_environment,
+    describe_skip,
+    left_alone,
     registrations,
     secret_on_github,
     testpypi_install,
@@ -63,13 +66,9 @@ def repository_markdown(repo: RepositoryResult, github: str | None, diff: bool =
         lines += [f"- {describe_environment(change)}" for change in check.environments]
         lines += [f"- {problem}" for problem in check.problems]
         lines.append("")
-    skips = [(f.path, skip) for f in repo.files for skip in f.skips]
-    if skips:
-        lines += ["**Left alone:**", ""]
-        for path, skip in skips:
-            advice = f" What to do: {skip.advice}." if skip.advice else ""
-            job = f" job `{skip.job}`" if skip.job else ""
-            lines.append(f"- `{path}:{skip.line}`{job}: {skip.reason}.{advice}")
+    for kind, skips in left_alone(repo).items():
+        lines += [f"**{LEFT_ALONE_TITLES[kind]}:**", ""]
+        lines += [f"- {describe_skip(path, skip, code=True)}" for path, skip in skips]
         lines.append("")
     failures = [f for f in repo.files if f.failure]
     for f in failures:

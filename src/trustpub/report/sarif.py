@@ -29,7 +29,7 @@ def sarif_document(repos: list[RepositoryResult]) -> dict[str, Any]:
                             change.line,
                         )
                     )
-            for skip in file.skips:
+            for skip in (s for s in file.skips if s.is_finding):
                 results.append(
                     _result("not-auto-migratable", "note", skip.reason, file.path, skip.line)
                 )

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from trustpub.report.facts import (
+    LEFT_ALONE_TITLES,
     PITFALLS,
     SECRET_ADVICE,
     describe_environment,
+    describe_skip,
+    left_alone,
     registrations,
     secret_on_github,
     testpypi_install,
@@ -13,6 +16,7 @@ from trustpub.report.facts import (
 )
 from trustpub.report.output import Output
 from trustpub.repository import RepositoryResult
+from trustpub.rewrite.result import SkipKind
 
 _DIFF_STYLES = (("+++", "bold"), ("---", "bold"), ("@@", "cyan"), ("+", "green"), ("-", "red"))
 
@@ -96,14 +100,12 @@ def _on_github(out: Output, repo: RepositoryResult) -> None:
 
 
 def _skips(out: Output, repo: RepositoryResult) -> None:
-    skips = [(file.path, skip) for file in repo.files for skip in file.skips]
     notes = [(file.path, note) for file in repo.files for note in file.notes]
-    if skips:
-        out.line("\nLeft alone:", "bold yellow")
+    for kind, skips in left_alone(repo).items():
+        style = "bold yellow" if kind is SkipKind.TOKEN else "bold"
+        out.line(f"\n{LEFT_ALONE_TITLES[kind]}:", style)
         for path, skip in skips:
-            job = f" job {skip.job}:" if skip.job else ""
-            advice = f" What to do: {skip.advice}." if skip.advice else ""
-            out.line(f"  {path}:{skip.line}:{job} {skip.reason}.{advice}")
+            out.line(f"  {describe_skip(path, skip)}")
     if notes:
         out.line("\nNotes:", "bold")
         for path, note in notes:

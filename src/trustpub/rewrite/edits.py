@@ -16,7 +16,7 @@ from typing import Any
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from trustpub.rewrite.document import Document, Path
-from trustpub.rewrite.render import Commented, Flow, render_entries, render_flow_scalar
+from trustpub.rewrite.render import Commented, Flow, Literal, render_entries, render_flow_scalar
 
 
 class UnsupportedEdit(Exception):
@@ -67,7 +67,8 @@ class Patch:
     def apply(self) -> str:
         text = self.doc.text
         edits: list[TextEdit] = []
-        for edit in sorted(_settle_file_end(text, self.edits), key=_position):
+        settled = _settle_file_end(text, self.edits, self._block_scalar_ends)
+        for edit in sorted(settled, key=_position):
             previous = edits[-1] if edits else None
             if previous is None or edit.start >= previous.end:
                 edits.append(edit)
@@ -80,6 +81,25 @@ class Patch:
         for edit in reversed(edits):
             text = text[: edit.start] + edit.text + text[edit.end :]
         return text
+
+    def _block_scalar_ends(self) -> set[int]:
+        """Where `|` and `>` scalars whose value ends with a line break end (the offset after
+        that line break)."""
+        ends: set[int] = set()
+        stack: list[Node] = [self.doc.root] if self.doc.root is not None else []
+        while stack:
+            node = stack.pop()
+            if isinstance(node, MappingNode):
+                stack.extend(n for pair in node.value for n in pair)
+            elif isinstance(node, SequenceNode):
+                stack.extend(node.value)
+            elif (
+                isinstance(node, ScalarNode)
+                and node.style in ("|", ">")
+                and str(node.value).endswith("\n")
+            ):
+                ends.add(node.end_mark.index)
+        return ends
 
     def expected_data(self) -> Any:
         data = copy.deepcopy(self.doc.data)
@@ -317,10 +337,14 @@ def _position(edit: TextEdit) -> tuple[int, int, int, int]:
     return edit.start, edit.end, -depth, edit.order
 
 
-def _settle_file_end(text: str, edits: list[TextEdit]) -> list[TextEdit]:
+def _settle_file_end(
+    text: str, edits: list[TextEdit], block_scalar_ends: Callable[[], set[int]]
+) -> list[TextEdit]:
     """Removing the last entry of a file without a final line break takes the line break before
     it (`_entry_span`); lines inserted right after that line break then end the file, and lose
-    their own last line break instead (else the two edits would overlap)."""
+    their own last line break instead (else the two edits would overlap). When nothing is
+    inserted there and that line break ends a `|` or `>` scalar's value, it stays: the file then
+    ends with it, as the value must not change."""
     if text.endswith("\n"):
         return edits
     for removal in [e for e in edits if not e.text and e.start < e.end == len(text)]:
@@ -329,6 +353,9 @@ def _settle_file_end(text: str, edits: list[TextEdit]) -> list[TextEdit]:
         if text[removal.start : after].strip("\r") != "\n":
             continue
         inside = [e for e in edits if e.text and removal.start < e.start == e.end <= removal.end]
+        if not inside and after in block_scalar_ends():
+            edits = [*(e for e in edits if e is not removal), replace(removal, start=after)]
+            continue
         if not inside or any(e.start != after for e in inside):
             continue
         last = max(inside, key=lambda e: e.order)
@@ -398,6 +425,8 @@ def _settle(data: Any) -> Any:
 def _plain(value: Any) -> Any:
     if isinstance(value, Commented):
         return _plain(value.value)
+    if isinstance(value, Literal):
+        return value.value
     if isinstance(value, Flow):
         return _plain(list(value.items))
     if isinstance(value, dict):

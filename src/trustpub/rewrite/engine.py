@@ -8,6 +8,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from trustpub.project import ProjectName, ProjectNameProblem
+from trustpub.publishers import PREFILTER_WORDS, TOKEN_LIKE_SECRET, is_pypi_secret
 from trustpub.rewrite import pull_requests
 from trustpub.rewrite.document import Document, WorkflowSyntaxError
 from trustpub.rewrite.edits import Patch, UnsupportedEdit
@@ -20,33 +21,44 @@ from trustpub.rewrite.result import (
     ProjectLookup,
     ResultBuilder,
     RewriteResult,
+    SkipKind,
     Status,
+    TokenUpload,
     TrustedPublisher,
 )
-from trustpub.rewrite.rules import environment, permissions, pypa_action, run_tools
+from trustpub.rewrite.rules import (
+    action_uploads,
+    environment,
+    permissions,
+    poetry_action,
+    pypa_action,
+    run_tools,
+)
 from trustpub.rewrite.rules.base import StepPlan, StepRule
 from trustpub.rewrite.rules.publish_jobs import SplitRefused
 from trustpub.rewrite.rules.split import Layout, Splitter
 from trustpub.rewrite.verify import verify
 from trustpub.rewrite.workflow import Job, Workflow
 
-STEP_RULES: list[StepRule] = [pypa_action.plan, run_tools.plan]
-
-# Words every upload trustpub knows contains (the PyPA action, twine, `uv|pdm|poetry|hatch|flit
-# publish`, maturin and maturin-action, their credential variables); files without any, and
-# without a secret named like a PyPI token (for uploads hidden in a script), are never parsed.
-# Not "upload" alone: most CI workflows have actions/upload-artifact, and all would be parsed.
-_UPLOAD_WORDS = ("publish", "twine", "maturin", "pypi", "flit_", "hatch_index")
-_TOKEN_LIKE_SECRET = re.compile(r"secrets\W{0,2}\w*(?:upload|flit|hatch|poetry)")
-_TOKEN_SECRET = re.compile(r"pypi|twine|token", re.IGNORECASE)
+STEP_RULES: list[StepRule] = [
+    pypa_action.plan,
+    run_tools.plan,
+    poetry_action.plan,
+    action_uploads.plan,
+]
+_OPTED_OUT = "opted out with `# trustpub: ignore`"
 
 
 def may_publish(text: str) -> bool:
     """Cheap pre-filter: False means the text cannot contain an upload trustpub handles."""
     lowered = text.lower()  # then plain `in`: many times faster than a case-insensitive regex
-    if any(word in lowered for word in _UPLOAD_WORDS):
+    if any(word in lowered for word in PREFILTER_WORDS):
         return True
     return "secrets" in lowered and _TOKEN_LIKE_SECRET.search(lowered) is not None
+
+
+# A secret named like an upload token, for uploads hidden in scripts (`secrets.UPLOAD_TOKEN`).
+_TOKEN_LIKE_SECRET = re.compile(r"secrets\W{0,2}\w*(?:" + TOKEN_LIKE_SECRET.pattern + ")")
 
 
 def rewrite_workflow(
@@ -115,9 +127,17 @@ class _Migration:
         if not plans:
             return
         self.publishing = True
-        has_id_token = permissions.job_has_id_token(self.workflow, job)
-        # An upload trustpub cannot read (a problem) may still send a token: never "migrated".
-        if not any(p.uses_token or p.problem for p in plans) and has_id_token:
+        plans = self._set_aside_other_indexes(job, plans)
+        if not plans:
+            return
+        if self.workflow.job_opted_out(job):
+            self.result.skip(job.id, job.line, _OPTED_OUT, kind=SkipKind.IGNORED)
+            return
+        if all(p.sends_no_token for p in plans) and permissions.job_has_id_token(
+            self.workflow, job
+        ):
+            # No credential reaches these uploads: whatever else trustpub cannot read about
+            # them (an index chosen at run time), the job already publishes without a token.
             self.result.migrated_jobs.add(job.id)
             return
         ready = [p for p in plans if not p.problem]
@@ -133,12 +153,26 @@ class _Migration:
         if ready:
             self._migrate(job, ready, layout)
 
+    def _set_aside_other_indexes(self, job: Job, plans: list[StepPlan]) -> list[StepPlan]:
+        """Report uploads to indexes other than PyPI and TestPyPI (information: their
+        credentials stay) and return the others."""
+        kept = []
+        for plan in plans:
+            if plan.target.kind is IndexKind.OTHER:
+                reason = plan.target.why_not(plan.uses_token)
+                self.result.skip(job.id, plan.step.line, reason, kind=SkipKind.OTHER_INDEX)
+            else:
+                kept.append(plan)
+        return kept
+
     def _composite(self, runs: Job) -> None:
         for step in runs.steps():
             for rule in STEP_RULES:
                 plan = rule(self.workflow, runs, step)
                 if plan is not None and plan.uses_token:
                     self.publishing = True
+                    if not self._set_aside_other_indexes(runs, [plan]):
+                        continue
                     self.result.skip(
                         None,
                         step.line,
@@ -156,8 +190,6 @@ class _Migration:
         """
         workflow = self.workflow
         pypa = any(p.is_pypa_action or p.needs_pypa_action for p in plans)
-        if workflow.job_opted_out(job):
-            return "opted out with `# trustpub: ignore`", ""
         if self.options.github_enterprise:
             return (
                 "PyPI accepts trusted-publishing tokens only from github.com, "
@@ -253,6 +285,7 @@ class _Migration:
         for message in plan.notes:
             self.result.note(job.id, plan.step.line, message)
         self.result.removed_secrets(job.id, plan.step.line, plan.secrets)
+        self._migrated(job, [plan])
 
     def _restructure(self, job: Job, plans: list[StepPlan], layout: Layout) -> None:
         """Split the job into build and publish jobs, or give its TestPyPI upload its own job."""
@@ -295,6 +328,14 @@ class _Migration:
         self.result.notes.extend(report.notes)
         self.result.secret_uses.extend(report.secret_uses)
         self.result.publishers.extend(report.publishers)
+        self._migrated(job, plans)
+
+    def _migrated(self, job: Job, plans: list[StepPlan]) -> None:
+        for plan in plans:
+            if plan.uses_token:
+                index = plan.target.kind.value
+                upload = TokenUpload(job.id, plan.step.line, plan.tool, index, plan.secrets)
+                self.result.token_uploads.append(upload)
 
     def _edit_job(self, patch: Patch, job: Job, plan: StepPlan, project: ProjectName) -> list[str]:
         descriptions = plan.edit(patch) if plan.edit else []
@@ -341,7 +382,7 @@ class _Migration:
     def _reusable_call(self, job: Job) -> None:
         passed = job.data.get("secrets")
         names = referenced_secrets(str(passed)) if isinstance(passed, dict) else frozenset()
-        if passed == "inherit" or any(_TOKEN_SECRET.search(n) for n in names):
+        if passed == "inherit" or any(is_pypi_secret(n) for n in names):
             self.result.note(
                 job.id,
                 job.line,
@@ -356,8 +397,8 @@ class _Migration:
     def _finish(self, path: str, original: str, opted_out: bool = False) -> RewriteResult:
         doc = self.workflow.doc
         if opted_out:
-            self.result.skip(None, 1, "opted out with `# trustpub: ignore` at the top of the file")
-            return self._result(path, original, original, Status.SKIPPED)
+            self.result.skip(None, 1, f"{_OPTED_OUT} at the top of the file", kind=SkipKind.IGNORED)
+            return self._result(path, original, original, Status.IGNORED)
         if not self.patch:
             status = self._status_without_changes()
             return self._result(path, original, original, status)
@@ -377,8 +418,11 @@ class _Migration:
         return len(self.patch.edits), len(self.patch.data_ops)
 
     def _status_without_changes(self) -> Status:
-        if self.result.skips:
+        kinds = {s.kind for s in self.result.skips}
+        if SkipKind.TOKEN in kinds:
             return Status.SKIPPED
+        if SkipKind.IGNORED in kinds:
+            return Status.IGNORED
         if self.result.migrated_jobs:
             return Status.MIGRATED
         return Status.UNCHANGED
@@ -396,6 +440,7 @@ class _Migration:
             removed_secrets=frozenset(u.name for u in r.secret_uses),
             secret_uses=tuple(r.secret_uses),
             publishers=tuple(r.publishers),
+            token_uploads=tuple(r.token_uploads),
         )
 
     def _failed(self, path: str, original: str, failure: Failure) -> RewriteResult:

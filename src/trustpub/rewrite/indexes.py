@@ -35,16 +35,17 @@ class IndexTarget:
     def migratable(self) -> bool:
         return self.kind in (IndexKind.PYPI, IndexKind.TESTPYPI)
 
-    def why_not(self) -> str:
+    def why_not(self, uses_token: bool = True) -> str:
         """A sentence saying why an upload to this index is left alone."""
         if self.kind is IndexKind.UNKNOWN:
             return (
                 f"the target index {self.detail!r} is chosen at run time and cannot be proven "
                 "to be PyPI or TestPyPI; trusted publishing only works there"
             )
+        stays = "so its credentials stay" if uses_token else "so trustpub leaves it as it is"
         return (
             f"it uploads to {self.detail!r}, which is not PyPI or TestPyPI; "
-            "only PyPI and TestPyPI support trusted publishing, so its credentials stay"
+            f"only PyPI and TestPyPI support trusted publishing, {stays}"
         )
 
 

@@ -13,10 +13,19 @@ ProjectLookup = Callable[[str], "ProjectName | ProjectNameProblem"]
 
 class Status(enum.Enum):
     CHANGED = "changed"  # the text was rewritten
-    UNCHANGED = "unchanged"  # nothing publishes to PyPI here
+    UNCHANGED = "unchanged"  # nothing publishes to PyPI here (uploads elsewhere are told)
     MIGRATED = "migrated"  # it already publishes with trusted publishing
     SKIPPED = "skipped"  # it publishes with a token, but trustpub left it alone (see skips)
+    IGNORED = "ignored"  # its token publishing is acknowledged with `# trustpub: ignore`
     FAILED = "failed"  # the file could not be read or rewritten safely
+
+
+class SkipKind(enum.Enum):
+    """Why something that uploads was left as it is, and whether `check` fails for it."""
+
+    TOKEN = "token"  # a PyPI or TestPyPI token upload remains (or may): a finding
+    OTHER_INDEX = "other-index"  # it uploads to another index: information, never a finding
+    IGNORED = "ignored"  # acknowledged with `# trustpub: ignore`: the gate passes
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,12 @@ class Skip:
     line: int
     reason: str
     advice: str = ""
+    kind: SkipKind = SkipKind.TOKEN
+
+    @property
+    def is_finding(self) -> bool:
+        """True when a PyPI or TestPyPI token upload remains here (`check` fails)."""
+        return self.kind is SkipKind.TOKEN
 
 
 @dataclass(frozen=True)
@@ -70,6 +85,18 @@ class TrustedPublisher:
     environment: str | None
     job: str
     project_source: str
+
+
+@dataclass(frozen=True)
+class TokenUpload:
+    """An upload to PyPI or TestPyPI with a token that this rewrite migrates (one per upload:
+    what `check` reports as a finding, beside the token uploads left alone, its skips)."""
+
+    job: str  # the job it was in
+    line: int  # of the upload step
+    tool: str  # "pypa-action", "twine", "uv", ...
+    index: str  # "pypi", "testpypi" or "unknown"
+    secrets: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -100,10 +127,16 @@ class RewriteResult:
     publishers: tuple[TrustedPublisher, ...] = ()
     failure: Failure | None = None
     secret_uses: tuple[SecretUse, ...] = ()
+    token_uploads: tuple[TokenUpload, ...] = ()  # the uploads this rewrite migrates
 
     @property
     def changed(self) -> bool:
         return self.text != self.original
+
+    @property
+    def token_publishing_remains(self) -> bool:
+        """True while a PyPI or TestPyPI token upload is here, migratable or not."""
+        return self.changed or any(s.is_finding for s in self.skips)
 
 
 @dataclass
@@ -116,6 +149,7 @@ class ResultBuilder:
     secret_uses: list[SecretUse] = field(default_factory=list)
     publishers: list[TrustedPublisher] = field(default_factory=list)
     migrated_jobs: set[str] = field(default_factory=set)
+    token_uploads: list[TokenUpload] = field(default_factory=list)
 
     def change(self, job: str, line: int, description: str) -> None:
         self.changes.append(Change(job, line, description))
@@ -126,5 +160,18 @@ class ResultBuilder:
     def removed_secrets(self, job: str, line: int, names: frozenset[str]) -> None:
         self.secret_uses.extend(SecretUse(name, job, line) for name in sorted(names))
 
-    def skip(self, job: str | None, line: int, reason: str, advice: str = "") -> None:
-        self.skips.append(Skip(job, line, reason, advice))
+    def skip(
+        self,
+        job: str | None,
+        line: int,
+        reason: str,
+        advice: str = "",
+        kind: SkipKind = SkipKind.TOKEN,
+    ) -> None:
+        self.skips.append(Skip(job, line, reason, advice, kind))
+
+    def named_jobs(self) -> set[str | None]:
+        """The jobs the report already speaks of (None: the whole file)."""
+        found: set[str | None] = {s.job for s in self.skips}
+        found |= {c.job for c in self.changes} | self.migrated_jobs
+        return found

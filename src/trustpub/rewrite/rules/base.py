@@ -50,6 +50,8 @@ class StepPlan:
     edit: StepEdit | None = None  # None: nothing to remove in the step itself
     problem: str | None = None  # why this step must be left alone
     advice: str = ""
+    # The problem is only where it uploads to: what credentials it sends is known.
+    problem_is_index: bool = False
     packages_dir: str = "dist"
     needs_pypa_action: bool = False  # the tool cannot do trusted publishing itself
     notes: tuple[str, ...] = field(default_factory=tuple)
@@ -58,6 +60,11 @@ class StepPlan:
     @property
     def is_pypa_action(self) -> bool:
         return self.tool == "pypa-action"
+
+    @property
+    def sends_no_token(self) -> bool:
+        """True when trustpub can see that no credential reaches this upload."""
+        return not self.uses_token and (self.problem is None or self.problem_is_index)
 
 
 # A rule looks at one step and returns a plan when the step publishes.

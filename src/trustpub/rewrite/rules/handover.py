@@ -14,13 +14,15 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from trustpub.publishers import TOOLS
 from trustpub.rewrite.commands import Span, UploadCommand
 from trustpub.rewrite.indexes import TESTPYPI_UPLOAD_URL, IndexKind, IndexTarget
 from trustpub.rewrite.rules.upload_steps import working_directory
 from trustpub.rewrite.workflow import Job, Step, Workflow
 
 PYPA_STEP_USES = "pypa/gh-action-pypi-publish@release/v1"
-HANDOVER_TOOLS = frozenset({"poetry", "hatch", "flit"})
+# poetry, hatch and flit: tools that cannot publish with trusted publishing.
+HANDOVER_TOOLS = frozenset(name for name, facts in TOOLS.items() if facts.hands_over)
 # Step keys the PyPA action step keeps when it replaces a step that only uploaded.
 _KEPT_KEYS = ("name", "id", "if", "continue-on-error", "timeout-minutes")
 # ... and in a publish job of its own, whose `if:` is the step's.

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import re
 
+from trustpub.publishers import TOKEN_LIKE_SECRET, UPLOAD_TEXT
 from trustpub.rewrite.commands import HiddenUpload
 from trustpub.rewrite.expressions import referenced_secrets
 from trustpub.rewrite.indexes import DEFAULT_PYPI
 from trustpub.rewrite.rules.base import StepPlan
+from trustpub.rewrite.rules.credential_refs import credential_refs
 from trustpub.rewrite.rules.credentials_env import tool_of_credential, visible_env
 from trustpub.rewrite.rules.upload_steps import Script
 from trustpub.rewrite.workflow import Workflow
 
-_TOKEN_SECRET = re.compile(r"pypi|twine|flit|poetry|hatch|maturin|upload|publish", re.IGNORECASE)
+# The `tool` of a plan for a step given a credential in which no upload was found.
+UNRECOGNISED = "unrecognised"
 _TASK_FILES = {
     "make": "the `{target}` target of the Makefile",
     "tox": "the `{target}` environment of tox (tox.ini, tox.toml or pyproject.toml)",
@@ -30,25 +33,33 @@ _TASK_FILES = {
 
 
 def hidden_upload_plan(workflow: Workflow, script: Script) -> StepPlan | None:
-    """A plan that leaves the step alone, saying where its upload is; None when the step shows
-    no sign of publishing with a token."""
+    """A plan that leaves the step alone, saying where its upload may be; None when the step
+    shows no sign of publishing with a token."""
     scan = script.scan
-    if not scan.hidden and not (scan.problem and "upload" in scan.problem):
-        return None
     env = visible_env(workflow, script.job, script.step)
     credentials = sorted(n for n in env if tool_of_credential(n))
     secrets = sorted(
-        s for s in referenced_secrets(str(script.step.data)) if _TOKEN_SECRET.search(s)
+        s for s in referenced_secrets(str(script.step.data)) if TOKEN_LIKE_SECRET.search(s)
     )
-    if not credentials and not secrets:
-        return None
-    token = f"`{credentials[0]}`" if credentials else f"the secret `{secrets[0]}`"
+    if scan.hidden or (scan.problem and "upload" in scan.problem):
+        if not credentials and not secrets:
+            return None
+        token = f"`{credentials[0]}`" if credentials else f"the secret `{secrets[0]}`"
+        return _hidden(script, token)
+    given = [r for r in credential_refs(script.step.data.get("env"), "variable") if not r.minted]
+    seen = UPLOAD_TEXT.search(script.text)
+    if given or (seen and (credentials or secrets)):
+        return _unrecognised(script, given[0].describe() if given else None, seen)
+    return None
+
+
+def _hidden(script: Script, token: str) -> StepPlan:
+    scan = script.scan
     if scan.hidden:
         hidden = scan.hidden[0]
         problem = (
             f"the upload is hidden in `{_command(script, hidden)}`, which trustpub cannot see "
-            "into, "
-            f"and the step can read {token}"
+            f"into, and the step can read {token}"
         )
         advice = (
             f"look at {look_at(hidden)}: drop the token there and upload with a tool that "
@@ -59,14 +70,35 @@ def hidden_upload_plan(workflow: Workflow, script: Script) -> StepPlan | None:
         problem = f"{scan.problem}, and the step can read {token}"
         advice = "migrate this step by hand"
         runner = "script"
-    return StepPlan(
-        script.step,
-        runner,
-        DEFAULT_PYPI,
-        True,
-        problem=problem,
-        advice=advice,
+    return StepPlan(script.step, runner, DEFAULT_PYPI, True, problem=problem, advice=advice)
+
+
+def _unrecognised(script: Script, given: str | None, seen: re.Match[str] | None) -> StepPlan:
+    """A step handed a PyPI credential (or showing an upload trustpub cannot read) in which no
+    upload command was found: it may upload with it, so it is never passed over in silence."""
+    if seen is not None:
+        what = (
+            f"the script shows `{seen.group(0).strip()}`, which trustpub cannot read as an upload"
+        )
+    else:
+        what = f"it runs `{_first_command(script.text)}`, where trustpub finds no upload"
+    problem = f"the step is given {given}; {what}" if given else f"{what}, and can read a token"
+    advice = (
+        "if it uploads to PyPI, upload with a tool that does trusted publishing (or "
+        "pypa/gh-action-pypi-publish) in a job that has `id-token: write` and drop the token, "
+        "then run trustpub again; if it does not upload, add `# trustpub: ignore` on the job"
     )
+    secrets = referenced_secrets(str(script.step.data.get("env")))
+    return StepPlan(
+        script.step, UNRECOGNISED, DEFAULT_PYPI, True, secrets, problem=problem, advice=advice
+    )
+
+
+def _first_command(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines()]
+    first = next((line for line in lines if line and not line.startswith("#")), "")
+    first = first.rstrip("\\ ")
+    return first if len(first) <= 80 else first[:77] + "..."
 
 
 def look_at(hidden: HiddenUpload) -> str:

@@ -6,20 +6,22 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from trustpub.publishers import ACTIONS
 from trustpub.rewrite.edits import Patch
 from trustpub.rewrite.expressions import has_computed_secret, referenced_secrets
 from trustpub.rewrite.indexes import classify_url
 from trustpub.rewrite.rules.base import StepPlan
 from trustpub.rewrite.workflow import Job, Step, Workflow
 
-PYPA_ACTION = "pypa/gh-action-pypi-publish"
+PYPA = ACTIONS[0]
+PYPA_ACTION = PYPA.name
 # Trusted publishing shipped in v1.8.0; the `master` branch was sunset before that, and the
 # action's README points its users to `release/v1`.
 TRUSTED_PUBLISHING_SINCE = (1, 8)
 SUNSET_REF, SUPPORTED_REF = "@master", "@release/v1"
 _VERSION = re.compile(r"v?(\d+)\.(\d+)(?:\.\d+)*")
 _VERSION_COMMENT = re.compile(r"#\s*(v?\d+\.\d+(?:\.\d+)*)")
-TOKEN_INPUTS = ("password", "user", "username")
+TOKEN_INPUTS = PYPA.credential_inputs
 KEBAB_NAMES = {
     "repository_url": "repository-url",
     "packages_dir": "packages-dir",
@@ -41,7 +43,7 @@ def plan(workflow: Workflow, job: Job, step: Step) -> StepPlan | None:
     packages_dir = str(inputs.get("packages-dir", inputs.get("packages_dir", "dist")))
     found = StepPlan(step, "pypa-action", target, uses_token, packages_dir=packages_dir)
     if not target.migratable:
-        return replace(found, problem=target.why_not())
+        return replace(found, problem=target.why_not(), problem_is_index=True)
     if has_computed_secret(token_text):
         return replace(
             found,

@@ -25,7 +25,7 @@ from trustpub.rewrite.rules.credentials_env import (
 )
 from trustpub.rewrite.rules.hand_offs import hand_off, hand_over, publish_job_variant
 from trustpub.rewrite.rules.handover import HANDOVER_TOOLS
-from trustpub.rewrite.rules.hidden_uploads import hidden_upload_plan
+from trustpub.rewrite.rules.hidden_uploads import UNRECOGNISED, hidden_upload_plan
 from trustpub.rewrite.rules.shared_env import SharedCredentials
 from trustpub.rewrite.rules.tool_credentials import CredentialFinder
 from trustpub.rewrite.rules.tool_edits import UploadEditor
@@ -71,6 +71,7 @@ class WorkflowUploads:
         for job in workflow.jobs():
             if not job.calls_reusable_workflow:
                 self._read_job(job)
+        self._drop_claimed_steps()
         shared = SharedCredentials(workflow, self.jobs, self.scripts, self.uploads, self.hidden)
         shared.settle()
         self.editor = UploadEditor(workflow, self.jobs, shared.workflow_removals)
@@ -93,7 +94,12 @@ class WorkflowUploads:
             needs_pypa_action=upload.tool in HANDOVER_TOOLS,
         )
         if upload.problem:
-            return replace(found, problem=upload.problem, advice=upload.advice)
+            return replace(
+                found,
+                problem=upload.problem,
+                advice=upload.advice,
+                problem_is_index=upload.problem_is_index,
+            )
         return replace(
             found,
             secrets=frozenset(upload.secrets),
@@ -120,6 +126,18 @@ class WorkflowUploads:
                 hidden = hidden_upload_plan(self.workflow, script)
                 if hidden is not None:
                     self.hidden[(job.id, step.index)] = hidden
+
+    def _drop_claimed_steps(self) -> None:
+        """A step given a credential that an upload of the workflow removes (a `poetry config`
+        step before `poetry publish`) is part of that upload, not an upload of its own."""
+        claimed = {
+            path[:-1]
+            for upload in (*self.uploads.values(), *self.variants.values())
+            for path in [*upload.edits.by_path, *(e.mapping_path for e in upload.env)]
+        }
+        for key, plan in list(self.hidden.items()):
+            if plan.tool == UNRECOGNISED and plan.step.path in claimed:
+                del self.hidden[key]
 
     def job_scripts(self, job: Job) -> list[Script]:
         return [s for (j, _), s in self.scripts.items() if j == job.id]
@@ -173,7 +191,7 @@ class WorkflowUploads:
                 "split it into one publish job per index (see the Python Packaging Guide)",
             )
         if not upload.target.migratable:
-            upload.refuse(why_not(upload.tool, upload.target))
+            upload.refuse(why_not(upload.tool, upload.target), about_index=True)
         if upload.script.scan.problem:
             upload.refuse(upload.script.scan.problem, "migrate this step by hand")
         text = upload.script.text

@@ -25,6 +25,7 @@ class Upload:
     target: IndexTarget
     problem: str | None = None
     advice: str = ""
+    problem_is_index: bool = False  # the problem is only where it uploads to
     uses_token: bool = False
     edits: ScriptEdits = field(default_factory=ScriptEdits)
     env: list[EnvEntry] = field(default_factory=list)  # the tool's credentials: removed
@@ -45,9 +46,9 @@ class Upload:
     def step(self) -> Step:
         return self.script.step
 
-    def refuse(self, problem: str, advice: str = "") -> None:
+    def refuse(self, problem: str, advice: str = "", about_index: bool = False) -> None:
         if self.problem is None:
-            self.problem, self.advice = problem, advice
+            self.problem, self.advice, self.problem_is_index = problem, advice, about_index
 
     def copy(self) -> Upload:
         """An independent copy, to plan another way of migrating the same upload."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from trustpub.publishers import canonical_action
 from trustpub.rewrite.commands import ScriptScan, Span, scan_script
 from trustpub.rewrite.document import Path
 from trustpub.rewrite.workflow import Job, Step, Workflow
@@ -41,7 +42,7 @@ class Script:
 
 def step_script(workflow: Workflow, job: Job, step: Step) -> Script | None:
     """The step's script, or None for a step that runs none."""
-    if step.action == MATURIN_ACTION:
+    if canonical_action(step.action) == MATURIN_ACTION:
         return _maturin_action(job, step)
     run = step.data.get("run")
     if not isinstance(run, str):

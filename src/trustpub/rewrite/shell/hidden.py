@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from trustpub.publishers import UPLOAD_TEXT
 from trustpub.rewrite.shell.base import ScannerBase
 from trustpub.rewrite.shell.results import (
     HiddenUpload,
@@ -13,7 +14,6 @@ from trustpub.rewrite.shell.simple import Command
 from trustpub.rewrite.shell.tokens import Word
 from trustpub.rewrite.shell.words import (
     PUBLISHY,
-    UPLOAD_TEXT,
     Context,
     before_double_dash,
     find_options,

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
+from trustpub.publishers import UPLOAD_TEXT
 from trustpub.rewrite.shell.hidden import HiddenUploads
 from trustpub.rewrite.shell.results import (
     HiddenUpload,
@@ -24,7 +25,6 @@ from trustpub.rewrite.shell.words import (
     PYTHON,
     SHELLS,
     STRING_RUNNERS,
-    UPLOAD_TEXT,
     WRAPPERS,
     Assignment,
     Context,
@@ -91,7 +91,7 @@ class Scanner(UploadCommands, HiddenUploads):
         name = program_name(args[0].value)
         if name in TOOLS:
             self._tool(cmd, name, args[1:], ctx)
-        elif PYTHON.fullmatch(name):
+        elif PYTHON.fullmatch(name) or _interpreter_in_a_variable(args):
             self._python(cmd, args[1:], ctx)
         elif PIP.fullmatch(name):
             self._pip(args[1:])
@@ -219,3 +219,18 @@ class Scanner(UploadCommands, HiddenUploads):
                     f"a heredoc sets {match.group(1)}, which cannot be removed automatically",
                     embedded.start + match.start(1),
                 )
+
+
+def _interpreter_in_a_variable(args: list[Word]) -> bool:
+    """`$PYTHON -m twine`, `"${PYBIN}" -u -m poetry`, `${{ env.PY }} -m uv`: a program named by
+    a variable or an expression that runs a module is a Python interpreter (no other common
+    program takes `-m MODULE`)."""
+    program = args[0]
+    if not (program.dynamic or "${{" in program.value):
+        return False
+    for word in args[1:]:
+        if not word.value.startswith("-"):
+            return False
+        if word.value.startswith("-m"):
+            return True
+    return False

@@ -13,11 +13,6 @@ ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\+?=(.*)", re.DOTALL)
 PYTHON = re.compile(r"python[0-9.]*|py|pypy[0-9.]*")
 PIP = re.compile(r"pip[0-9.]*")
 PUBLISHY = re.compile(r"release|publish|upload|deploy|pypi", re.IGNORECASE)
-UPLOAD_TEXT = re.compile(
-    r"\btwine\b[^\n]*?\bupload\b"
-    r"|\b(?:uv|pdm|poetry|hatch|flit)\b[^\n]*?\bpublish\b"
-    r"|\bmaturin\b[^\n]*?\b(?:upload|publish)\b"
-)
 CREDENTIAL_ASSIGNMENT = re.compile(r"^\s*(?:export\s+)?([A-Z][A-Z0-9_]*)\s*=", re.MULTILINE)
 _SPEC_ONE = r"(?:===|==|!=|~=|<=|>=|<|>)\s*(?:\$\{\{.*?\}\}|[^\s,;])+"
 _REQUIREMENT = re.compile(
