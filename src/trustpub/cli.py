@@ -322,7 +322,7 @@ def _run(
     from trustpub.fleet.commands import Request, run_command
     from trustpub.fleet.runner import RepositoryJob
 
-    job = RepositoryJob(command, options, project, github)
+    job = RepositoryJob(command, options, project, github, remote=fmt != "text")
     look_up: GitHubLookup | None = None
     if on_github is not None:  # diff and apply: `check` never loads the GitHub layer
         from trustpub.github.lookup import GitHubLookup

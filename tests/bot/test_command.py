@@ -126,3 +126,19 @@ def test_no_token(cli: FakeGitHub, monkeypatch: pytest.MonkeyPatch) -> None:
     result = invoke(cli, "--org", ORG)
     assert result.exit_code == 2
     assert "no GitHub token" in result.output
+
+
+def test_api_choices_on_the_command_line(cli: FakeGitHub) -> None:
+    org = build_org(cli, publishers=2)
+    rest = invoke(cli, "--org", ORG, "--no-graphql", "--format", "json", "--include", "pkg-00")
+    assert rest.exit_code == 0, rest.output
+    assert cli.requests.count("POST", "/graphql") == 0
+    assert json.loads(rest.stdout)["summary"]["requests"]["graphql_queries"] == 0
+    cli.requests.clear()
+    graphql = invoke(cli, "--org", ORG, "--format", "json")
+    counted = json.loads(graphql.stdout)["summary"]["requests"]
+    assert counted["sent"] == len(cli.requests) and counted["writes"] == len(cli.requests.writes)
+    assert counted["graphql_queries"] == 2 and counted["graphql_mutations"] == 3  # pkg-01's PR
+    enterprise = invoke(cli, "--org", ORG, "--enterprise", "--include", "pkg-*")
+    assert "GitHub Enterprise Server (as --enterprise says)" in enterprise.stderr
+    assert all(len(open_pulls(cli, name)) == 1 for name in org.needs_pr)

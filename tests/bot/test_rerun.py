@@ -30,7 +30,7 @@ def one_repo(fake: FakeGitHub, name: str = PKG) -> None:
     fake.add_repo(name, files=python_repo({"release.yml": PUBLISH}, "pkg"))
 
 
-def test_second_run_writes_nothing(fake: FakeGitHub, bot: BotHarness) -> None:
+def test_second_run_writes_nothing(fake: FakeGitHub, bot: BotHarness, api: Api) -> None:
     org = build_org(fake, publishers=6)
     first = bot.run()
     for name in org.needs_pr:  # every pull request is opened by the first run

@@ -65,6 +65,7 @@ def bot_command(
     token_env: o.TokenEnv = o.DEFAULT_TOKEN_ENV,
     base_url: o.BaseUrl = o.DEFAULT_BASE_URL,
     enterprise: o.Enterprise = None,
+    graphql: o.UseGraphql = True,
 ) -> None:
     """Open (or update) one pull request per repository that still publishes with a token."""
     # The bot's machinery loads only when it runs, not for `--help` or the other commands.
@@ -135,6 +136,7 @@ def bot_command(
         only_failed=only_failed,
         quiet=quiet,
         enterprise=enterprise,
+        graphql=graphql,
     )
     out = make_console(color.value)
     gh = github.connect()

@@ -76,6 +76,7 @@ def execute(
     gate.timer.interrupt.clear()  # a previous run may have stopped its waits
     gate.interval = config.write_interval
     gate.announce = _announcer(err)
+    gate.begin()
     platform = detect_platform(gh, gh.requester.base_url, config.enterprise)
     if platform.how != DEFAULT_BASE_URL:
         err.print(Text(platform.line))

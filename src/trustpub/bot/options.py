@@ -181,6 +181,14 @@ BaseUrl = Annotated[
         "github.com-compatible API.",
     ),
 ]
+UseGraphql = Annotated[
+    bool,
+    _option(
+        "--graphql/--no-graphql",
+        help="Read repositories in batched GraphQL queries and write through GraphQL "
+        "(--no-graphql: REST only, for an API without GraphQL; costs more requests).",
+    ),
+]
 Enterprise = Annotated[
     bool | None,
     _option(

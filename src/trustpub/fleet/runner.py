@@ -39,6 +39,9 @@ class RepositoryJob:
     options: Options
     project: str | None = None
     github: str | None = None
+    # Read each checkout's `origin` remote always (a report format that shows it for every
+    # repository), or only for a result that names it (text: publishers, secrets).
+    remote: bool = True
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,7 @@ def process_repository(target: Target, job: RepositoryJob) -> RepositoryReport:
 
     try:
         only = list(target.only) if target.only is not None else None
-        run = migrate_checkout(target.root, only, job.options, job.project, job.github)
+        run = migrate_checkout(target.root, only, job.options, job.project, job.github, job.remote)
         if job.command == "apply":
             run = apply_changes(run)
     except Exception as error:  # one repository's bug or I/O error must not stop the fleet

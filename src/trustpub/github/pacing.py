@@ -195,6 +195,12 @@ class RequestGate:
         if status is not None and status < 400:
             self.pause.relieved(ticket.generation)
 
+    def begin(self) -> None:
+        """A run begins: its first write, too, waits the interval from now. A run restarted
+        right after another was killed then never writes closer than that to its last write."""
+        now = self.timer.now()
+        self._last_write = max(self._last_write or now, now)
+
     @property
     def current(self) -> Ticket | None:
         """The attempt this thread has in flight (for the retry logic)."""
