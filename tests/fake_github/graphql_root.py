@@ -12,8 +12,9 @@ import binascii
 from typing import Any
 
 from fake_github.gitstore import MODE_FILE, Commit, TreeEntry
+from fake_github.graphql_base import Fault, run_of
+from fake_github.graphql_git import git_object
 from fake_github.graphql_objects import (
-    Fault,
     GOrganization,
     GOwner,
     GPullRequest,
@@ -21,9 +22,7 @@ from fake_github.graphql_objects import (
     GRef,
     GRepository,
     GUser,
-    git_object,
     owner_of,
-    run_of,
 )
 from fake_github.router import ApiError
 from fake_github.routes_pulls import open_pull

@@ -23,8 +23,8 @@ from graphql import (
     validate,
 )
 
+from fake_github.graphql_base import Fault, Run, Settings
 from fake_github.graphql_cost import analyse
-from fake_github.graphql_objects import Fault, Run, Settings
 from fake_github.graphql_root import Root
 from fake_github.graphql_schema import github_schema, schema_available
 from fake_github.router import ApiError, Context, Request, Response, route

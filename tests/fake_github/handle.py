@@ -7,7 +7,7 @@ from typing import Any
 
 from fake_github.faults import Faults
 from fake_github.gitstore import Commit, Signature
-from fake_github.graphql_objects import Settings as GraphQLSettings
+from fake_github.graphql_base import Settings as GraphQLSettings
 from fake_github.graphql_route import settings_for
 from fake_github.ratelimit import Clock, RateLimits
 from fake_github.retry import FakeClockRetry

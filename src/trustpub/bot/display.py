@@ -19,8 +19,8 @@ from rich.text import Text
 
 from trustpub.bot.outcomes import ORDER, BotOutcome, BotResult
 from trustpub.bot.run import RunOutcome
+from trustpub.bot.usage import Usage, usage_json
 from trustpub.exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
-from trustpub.github.graphql import Usage as GraphQLUsage
 from trustpub.github.pacing import Wait
 from trustpub.report.data import repository_json
 from trustpub.report.output import ConsoleOutput
@@ -38,26 +38,6 @@ _STYLES = {
     "ignored": "magenta",
     "migrated": "cyan",
 }
-
-
-@dataclass(frozen=True)
-class Usage:
-    """What the run cost: requests sent (every attempt, retries included), of them writes, and
-    GraphQL queries, their points and mutations."""
-
-    requests: int = 0
-    writes: int = 0
-    graphql: GraphQLUsage | None = None
-
-    def line(self) -> str:
-        text = f"GitHub API: {self.requests:,} requests ({self.writes:,} writes)"
-        if self.graphql is not None:
-            g = self.graphql
-            text += (
-                f", of them {g.queries:,} GraphQL queries ({g.points:,} points) and "
-                f"{g.mutations:,} mutations"
-            )
-        return text + "."
 
 
 @dataclass
@@ -248,23 +228,10 @@ def json_document(summary: Summary) -> dict[str, Any]:
             "already_done": summary.already_done,
             "stopped": summary.outcome.stopped,
             "rate_limit_remaining": summary.remaining,
-            "requests": _usage_json(summary.usage),
+            "requests": usage_json(summary.usage),
             "exit_code": summary.exit_code(),
             "notes": closing_notes(summary),
         },
-    }
-
-
-def _usage_json(usage: Usage | None) -> dict[str, Any] | None:
-    if usage is None:
-        return None
-    g = usage.graphql
-    return {
-        "sent": usage.requests,
-        "writes": usage.writes,
-        "graphql_queries": g.queries if g else 0,
-        "graphql_points": g.points if g else 0,
-        "graphql_mutations": g.mutations if g else 0,
     }
 
 

@@ -16,13 +16,14 @@ from rich.console import Console
 from rich.text import Text
 
 from trustpub.bot.discovery import Discovered, DiscoveryError, Selection, discover
-from trustpub.bot.display import Summary, TextDisplay, Usage, append_summary_markdown, write_json
+from trustpub.bot.display import Summary, TextDisplay, append_summary_markdown, write_json
 from trustpub.bot.limits import RESERVE_PER_WORKER, Budget, WriteGate
 from trustpub.bot.outcomes import BotOutcome, BotResult
 from trustpub.bot.reading import SnapshotSource
 from trustpub.bot.run import Runner, RunOutcome
 from trustpub.bot.state import StateError, StateFile, choose, state_command
 from trustpub.bot.upsert import BotSettings, PullCount, Upsert
+from trustpub.bot.usage import Usage
 from trustpub.bot.writes import Writes
 from trustpub.exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from trustpub.github.batch_read import BatchReader
