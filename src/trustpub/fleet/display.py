@@ -174,10 +174,11 @@ def _print_table(console: Console, rows: list[Row]) -> None:
     if not console.is_terminal:  # a log or a file: aligned plain text that never wraps
         titles = (*headers, "obsolete secrets", "details")
         widths = [max(len(t), *(len(c[i]) for c in cells)) for i, t in enumerate(titles)]
-        for line in (titles, *cells):
-            console.print(
-                Text("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
-            )
+        lines = (
+            "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
+            for line in (titles, *cells)
+        )
+        console.print(Text("\n".join(lines)))  # one print: rich's cost is per call
         return
     table = Table(title="Summary", title_justify="left", show_edge=False, pad_edge=False)
     table.add_column("repository", overflow="fold", min_width=12)
