@@ -14,6 +14,7 @@ from trustpub.publishers import (
     ActionRole,
     canonical_action,
     find_action,
+    is_other_registry_secret,
     is_pypi_credential_key,
     is_pypi_secret,
 )
@@ -44,7 +45,7 @@ def test_every_action_is_found_by_any_of_its_names_and_any_case(action: str) -> 
     facts = find_action(action.upper())
     assert facts is not None
     assert canonical_action(action) == facts.name
-    if facts.role is not ActionRole.OIDC_MINTER:
+    if facts.role not in (ActionRole.OIDC_MINTER, ActionRole.SECRETS_MANAGER):  # no uploads
         assert may_publish(f"      - uses: {action}@v1\n"), action
 
 
@@ -117,3 +118,18 @@ def test_pypi_credential_keys(name: str, expected: bool) -> None:
 )
 def test_pypi_secrets(name: str, expected: bool) -> None:
     assert is_pypi_secret(name) is expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("NPM_PUBLISH_TOKEN", True),
+        ("CARGO_REGISTRY_TOKEN", True),
+        ("DOCKER_PASSWORD", True),
+        ("PUBLISH_TOKEN", False),
+        ("UPLOAD_TOKEN", False),
+        ("CONDA_PYPI_TOKEN", False),  # it names PyPI
+    ],
+)
+def test_secrets_of_other_registries(name: str, expected: bool) -> None:
+    assert is_other_registry_secret(name) is expected

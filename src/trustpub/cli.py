@@ -22,6 +22,7 @@ from trustpub.exit_codes import (
 )
 from trustpub.github.command import secrets_command
 from trustpub.github.defaults import DEFAULT_TOKEN_ENV
+from trustpub.status.command import status_command
 
 if TYPE_CHECKING:
     from trustpub.github.lookup import GitHubLookup, LookupRequest
@@ -274,6 +275,7 @@ def apply(
 
 app.command(name="secrets")(secrets_command)
 app.command(name="bot")(bot_command)
+app.command(name="status")(status_command)
 
 
 class FleetArgs(NamedTuple):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -89,8 +89,8 @@ class RepositoryResult:
         for status, outcome in (
             (Status.CHANGED, Outcome.CHANGED),
             (Status.SKIPPED, Outcome.SKIPPED),
-            (Status.IGNORED, Outcome.IGNORED),
             (Status.MIGRATED, Outcome.MIGRATED),
+            (Status.IGNORED, Outcome.IGNORED),
         ):
             if status in statuses:
                 return outcome
@@ -133,7 +133,36 @@ def migrate_repository(
     results = tuple(
         rewrite_workflow(text, path, lookup, options) for path, text in sorted(workflows.items())
     )
+
+    def callee(path: str) -> RewriteResult | None:
+        """A called workflow's result: one of these files, else read (not reported) for this."""
+        if path in by_path:
+            return by_path[path]
+        text = read(path)
+        return None if text is None else rewrite_workflow(text, path, lookup, options)
+
+    by_path = {r.path: r for r in results}
+    results = resolve_reusable_calls(results, callee)
     return RepositoryResult(name, results, obsolete_secrets(results))
+
+
+def resolve_reusable_calls(
+    results: tuple[RewriteResult, ...], callee: Callable[[str], RewriteResult | None]
+) -> tuple[RewriteResult, ...]:
+    """A job passing every secret to a workflow of this repository that uploads to PyPI with a
+    token keeps that token alive: the caller is reported too (the callee reports itself)."""
+    resolved = []
+    for result in results:
+        skips = [
+            call.skip(call.path)
+            for call in result.reusable_calls
+            if (called := callee(call.path)) is not None and any(s.is_finding for s in called.skips)
+        ]
+        if skips and result.status is not Status.FAILED:
+            status = Status.CHANGED if result.changed else Status.SKIPPED
+            result = replace(result, skips=(*result.skips, *skips), status=status)
+        resolved.append(result)
+    return tuple(resolved)
 
 
 class ProjectLookupCache:

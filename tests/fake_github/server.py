@@ -21,6 +21,7 @@ from fake_github import (
     routes_git,
     routes_meta,
     routes_pulls,
+    routes_status,
     search,
 )
 from fake_github.faults import PRIMARY_LIMIT_MESSAGE, RATE_LIMIT_DOCS, Faults
@@ -37,6 +38,7 @@ _ROUTE_MODULES = (
     routes_git,
     routes_meta,
     routes_pulls,
+    routes_status,
     search,
 )
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -173,10 +173,10 @@ class _Model:
             return Status.CHANGED
         if "skipped" in values:
             return Status.SKIPPED
-        if "ignored" in values:
-            return Status.IGNORED
+        if "migrated-before" in values:
+            return Status.MIGRATED
         # An upload to another index is told as information: the file is unchanged.
-        return Status.MIGRATED if "migrated-before" in values else Status.UNCHANGED
+        return Status.IGNORED if "ignored" in values else Status.UNCHANGED
 
     # -- one publishing job --------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from rich.text import Text
 
 from trustpub.fleet.runner import RepositoryReport
 from trustpub.fleet.tally import Row, Tally
+from trustpub.report.facts import registration_plan_note
 from trustpub.report.output import ConsoleOutput
 from trustpub.report.text import print_diff, print_pitfalls, print_report
 from trustpub.repository import RepositoryResult
@@ -113,6 +114,9 @@ class TextOutput(FleetOutput):
                 Text("\nRegister the trusted publishers listed above first.", style="bold")
             )
             print_pitfalls(ConsoleOutput(console))
+            plan = registration_plan_note(tally.publishers)
+            if plan:
+                console.print(Text(plan, style="yellow"))
         noun = "repository" if tally.total == 1 else "repositories"
         console.print(
             Text(

@@ -26,8 +26,81 @@ def secrets_command(
     fmt: Annotated[
         SecretsFormat, typer.Option("--format", help="Output format.")
     ] = SecretsFormat.text,
+    delete: Annotated[
+        bool,
+        typer.Option(
+            "--delete",
+            help="Delete the old secrets that are provably unused after a confirmed trusted "
+            "release (as `trustpub status --delete-secrets`; asks first).",
+        ),
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="With --delete: do not ask.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="With --delete: show the plan, delete nothing.")
+    ] = False,
+    include_org_secrets: Annotated[
+        bool,
+        typer.Option(
+            "--include-org-secrets",
+            help="With --delete: organisation secrets too, when no repository uses them.",
+        ),
+    ] = False,
+    pypi_url: Annotated[str, typer.Option("--pypi-url", help="PyPI's URL.")] = "https://pypi.org",
+    testpypi_url: Annotated[
+        str, typer.Option("--testpypi-url", help="TestPyPI's URL.")
+    ] = "https://test.pypi.org",
 ) -> None:
     """List the secrets the migration makes obsolete that exist on GitHub (names only)."""
+    if delete:
+        _delete(
+            repositories,
+            token_env,
+            base_url,
+            project,
+            fmt,
+            yes,
+            dry_run,
+            include_org_secrets,
+            pypi_url,
+            testpypi_url,
+        )
     from trustpub.github.secrets_report import report_secrets
 
     report_secrets(repositories, token_env, base_url, project, fmt)
+
+
+def _delete(
+    repositories: list[str],
+    token_env: str,
+    base_url: str,
+    project: str | None,
+    fmt: SecretsFormat,
+    yes: bool,
+    dry_run: bool,
+    include_org_secrets: bool,
+    pypi_url: str,
+    testpypi_url: str,
+) -> None:
+    """`secrets --delete`: the status run over these repositories, then the deletions."""
+    from trustpub.bot.discovery import DiscoveryError, Selection, read_names
+    from trustpub.exit_codes import EXIT_USAGE
+    from trustpub.status.command import Settings, run_checked
+
+    try:
+        names = read_names(repositories)
+    except DiscoveryError as error:
+        typer.echo(f"trustpub: error: not OWNER/REPO: {error}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    settings = Settings(
+        project=project,
+        pypi_url=pypi_url,
+        testpypi_url=testpypi_url,
+        fmt=fmt.value,
+        delete=True,
+        include_org_secrets=include_org_secrets,
+        yes=yes,
+        dry_run=dry_run,
+        token_env=token_env,
+        base_url=base_url,
+    )
+    run_checked(Selection(repos=tuple(names)), (), settings)

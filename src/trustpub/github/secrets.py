@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
     from github import Github
 
-__all__ = ["ExistingSecret", "existing_secrets", "obsolete_secrets_on_github"]
+__all__ = ["ExistingSecret", "existing_secrets", "listed_secrets", "obsolete_secrets_on_github"]
 
 
 def obsolete_secrets_on_github(
@@ -37,6 +37,12 @@ def existing_secrets(
     wanted = {n.upper() for n in names}
     if not wanted:
         return []
+    return listed_secrets(repo, wanted)
+
+
+def listed_secrets(repo: Repository, wanted: set[str] | None = None) -> list[ExistingSecret]:
+    """Every secret (or those named in `wanted`) this repository's workflows can read:
+    repository, environment and visible organisation secrets."""
     full_name = repo.full_name
     found: list[ExistingSecret] = []
     with explained(f"{full_name}: listing repository secrets", SECRETS_ACCESS):
@@ -58,12 +64,12 @@ def existing_secrets(
 
 
 def _matching(
-    secrets: Iterable[Any], wanted: set[str], scope: str, where: str
+    secrets: Iterable[Any], wanted: set[str] | None, scope: str, where: str
 ) -> list[ExistingSecret]:
     return [
         ExistingSecret(s.name.upper(), scope, where, s.updated_at)
         for s in secrets
-        if s.name.upper() in wanted
+        if wanted is None or s.name.upper() in wanted
     ]
 
 

@@ -17,8 +17,10 @@ from trustpub.publishers.actions import (
     find_action,
 )
 from trustpub.publishers.credentials import (
+    OTHER_INDEX_SERVICES,
     TOOL_PREFIXES,
     is_install_setting,
+    is_other_registry_secret,
     is_pypi_credential_key,
     is_pypi_name,
     is_pypi_secret,
@@ -28,11 +30,13 @@ from trustpub.publishers.tools import TOOL_NAMES, TOOLS, IndexValue, ToolFacts
 
 __all__ = [
     "ACTIONS",
+    "OTHER_INDEX_SERVICES",
     "PREFILTER_WORDS",
     "SEARCH_QUERIES",
     "TOKEN_LIKE_SECRET",
     "TOOLS",
     "TOOL_NAMES",
+    "TOOL_PREFIXES",
     "UPLOAD_TEXT",
     "ActionFacts",
     "ActionRole",
@@ -41,6 +45,7 @@ __all__ = [
     "canonical_action",
     "find_action",
     "is_install_setting",
+    "is_other_registry_secret",
     "is_pypi_credential_key",
     "is_pypi_name",
     "is_pypi_secret",

@@ -26,6 +26,7 @@ class ActionRole(enum.Enum):
     )
     TOKEN_ONLY = "token-only"  # uploads with the token it is handed: reported, with what to do
     OIDC_MINTER = "oidc-minter"  # mints a short-lived PyPI token with OIDC (trusted publishing)
+    SECRETS_MANAGER = "secrets-manager"  # fetches secrets at run time, into outputs or `env`
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class ActionFacts:
     credential_env: tuple[str, ...] = ()  # variables it reads a PyPI credential from
     index_inputs: Mapping[str, IndexValue] = field(default_factory=lambda: _NONE)
     index: str = "pypi"  # where it uploads when no index input says otherwise: pypi|testpypi|other
+    index_name: str = ""  # for "other": the index, in words
     what: str = ""  # what it does, for the report
     advice: str = ""  # what to do by hand, for the report
     search: str = ""  # the term code search finds workflows using it by
@@ -90,6 +92,7 @@ ACTIONS: tuple[ActionFacts, ...] = (
             aliases=(f"pyansys/actions/release-pypi-{kind}",),
             credential_inputs=("twine-token", "pypi-token", "token"),
             index=index,
+            index_name=where,
             what=f"uploads the library's artifacts to {where} with twine and the token",
             advice="trusted publishing cannot work from inside this composite action: declare "
             "a release job of your own that downloads the artifacts and publishes them with "
@@ -109,7 +112,10 @@ ACTIONS: tuple[ActionFacts, ...] = (
         credential_inputs=("password", "user"),
         index_inputs=MappingProxyType({"url": _URL}),
         what="builds the dists and uploads them with twine and the password",
-        advice="keep it for building only (`upload: false`) and " + _REPORTED_PUBLISH_JOB,
+        advice="its newer releases (those with a `registry_domain` input) publish with trusted "
+        "publishing when `password` is empty: update it, remove `password` and `user`, and give "
+        "the job `id-token: write` and an environment; or build with it (`upload: false`) and "
+        + _REPORTED_PUBLISH_JOB,
         search="deploy-pypi",
     ),
     ActionFacts(
@@ -138,10 +144,24 @@ ACTIONS: tuple[ActionFacts, ...] = (
         ActionRole.TOKEN_ONLY,
         credential_env=("PYPI_TOKEN", "PYPI_TOKEN_MAP", "TWINE_PASSWORD"),
         what="uploads the release's dists to PyPI with the token",
-        advice="newer jupyter-releaser versions publish with trusted publishing when the job has "
-        "`id-token: write` and no `PYPI_TOKEN`: upgrade it, give the job `id-token: write` and an "
-        "environment, and remove the token",
+        advice="check whether your jupyter-releaser version publishes with trusted publishing "
+        "when the job has `id-token: write` and no `PYPI_TOKEN` (then give the job "
+        "`id-token: write` and an environment, and remove the token); otherwise "
+        + _REPORTED_PUBLISH_JOB,
         search="jupyter-releaser",
+    ),
+    *(
+        ActionFacts(name, ActionRole.SECRETS_MANAGER, what="fetches secrets at run time")
+        for name in (
+            "hashicorp/vault-action",
+            "aws-actions/aws-secretsmanager-get-secrets",
+            "1password/load-secrets-action",
+            "bitwarden/sm-action",
+            "google-github-actions/get-secretmanager-secrets",
+            "azure/get-keyvault-secrets",
+            "doppler/secrets-fetch-action",
+            "infisical/secrets-action",
+        )
     ),
     ActionFacts(
         "tschm/token-mint-action",

@@ -63,3 +63,25 @@ def is_pypi_secret(name: str) -> bool:
     `TEST_PYPI_PASSWORD`, `TWINE_PASSWORD`); not one that only holds a URL or a user name."""
     upper = normalized(name)
     return is_pypi_name(upper) and not _NOT_SECRET.search(upper)
+
+
+# Package index services that are not PyPI: a URL or a command computed at run time that names
+# one uploads there (`$(aws codeartifact get-repository-endpoint ...)`), not to PyPI.
+OTHER_INDEX_SERVICES = re.compile(
+    r"codeartifact|artifactory|jfrog|devpi|gemfury|fury\.io|pkg\.dev|pkgs\.dev\.azure\.com"
+    r"|gitlab|nexus|cloudsmith|packagecloud|repsy|anaconda\.org",
+    re.IGNORECASE,
+)
+
+# Registries and services other than PyPI: a secret named for one of them is not a PyPI token,
+# even when its name says it uploads or publishes (`NPM_PUBLISH_TOKEN`).
+_OTHER_REGISTRIES = re.compile(
+    r"NPM|YARN|CARGO|CRATES|RUBYGEMS|GEM_|NUGET|DOCKER|GHCR|QUAY|HELM|MAVEN|SONATYPE|OSSRH"
+    r"|VSCE|OVSX|CHROME|SNAP|CONDA|CODECOV|COVERALLS|SLACK|DISCORD|S3|AWS|GCP|AZURE",
+    re.IGNORECASE,
+)
+
+
+def is_other_registry_secret(name: str) -> bool:
+    """True when a secret's name says it belongs to another registry or service."""
+    return _OTHER_REGISTRIES.search(normalized(name)) is not None and "PYPI" not in normalized(name)

@@ -20,9 +20,29 @@ PITFALLS = (
     "Renaming the workflow file, or moving the publish job to another file, breaks publishing "
     "until the trusted publisher on PyPI is updated.",
     "TestPyPI is a separate service with a separate account: register its publisher there too.",
-    "A pending publisher (for a project not yet on PyPI) does not reserve the name.",
+    "A pending publisher (for a project not yet on PyPI) does not reserve the name, and it "
+    "expires after 30 days unused: register it shortly before the first release.",
     "PyPI allows at most 100 publisher registrations per user per 24 hours.",
+    "A release older than 14 days refuses new files: prove the pipeline (a tracer upload) with a "
+    "new version, not by adding files to an existing release.",
+    "PyPI rejects trusted publishing from `pull_request_target` runs, and a reusable workflow "
+    "cannot be the trusted workflow: keep the publish job in this workflow file.",
 )
+REGISTRATIONS_PER_DAY = 100
+
+
+def registration_plan_note(publishers: int) -> str | None:
+    """Said when a fleet needs more registrations than one account may make in a day."""
+    if publishers <= REGISTRATIONS_PER_DAY:
+        return None
+    days = -(-publishers // REGISTRATIONS_PER_DAY)
+    return (
+        f"{publishers} trusted publishers to register: PyPI allows {REGISTRATIONS_PER_DAY} "
+        f"registrations per user per 24 hours, so this takes at least {days} days for one "
+        "account (spread them over the days, or over several owners)"
+    )
+
+
 SECRET_ADVICE = (
     "Delete these secrets and revoke the tokens on PyPI only after the first successful trusted "
     "publish: while a secret still exists nothing changes, and an emptied secret silently "

@@ -8,19 +8,20 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from trustpub.project import ProjectName, ProjectNameProblem
-from trustpub.publishers import PREFILTER_WORDS, TOKEN_LIKE_SECRET, is_pypi_secret
+from trustpub.publishers import PREFILTER_WORDS, TOKEN_LIKE_SECRET
 from trustpub.rewrite import pull_requests
 from trustpub.rewrite.document import Document, WorkflowSyntaxError
 from trustpub.rewrite.edits import Patch, UnsupportedEdit
-from trustpub.rewrite.expressions import referenced_secrets
 from trustpub.rewrite.indexes import IndexKind
 from trustpub.rewrite.restructure import RestructurePatch
 from trustpub.rewrite.result import (
     Failure,
+    Note,
     Options,
     ProjectLookup,
     ResultBuilder,
     RewriteResult,
+    Skip,
     SkipKind,
     Status,
     TokenUpload,
@@ -36,7 +37,14 @@ from trustpub.rewrite.rules import (
 )
 from trustpub.rewrite.rules.base import StepPlan, StepRule
 from trustpub.rewrite.rules.publish_jobs import SplitRefused
+from trustpub.rewrite.rules.reusable_calls import reusable_call
+from trustpub.rewrite.rules.secrets_managers import (
+    fetched_credentials,
+    fetched_only,
+    read_at_run_time,
+)
 from trustpub.rewrite.rules.split import Layout, Splitter
+from trustpub.rewrite.rules.unclaimed import unclaimed_credentials
 from trustpub.rewrite.verify import verify
 from trustpub.rewrite.workflow import Job, Workflow
 
@@ -110,6 +118,7 @@ class _Migration:
             self._composite(composite)
         for job in workflow.jobs():
             self._job(job)
+        self.result.skips.extend(unclaimed_credentials(workflow, self.result.named_jobs()))
         return self._finish(path, original)
 
     # -- per job -------------------------------------------------------------------------------
@@ -124,6 +133,9 @@ class _Migration:
             for rule in STEP_RULES
             if (plan := rule(self.workflow, job, step))
         ]
+        fetched = fetched_credentials(job)
+        if not plans and fetched:
+            plans = [fetched_only(fetched[0])]
         if not plans:
             return
         self.publishing = True
@@ -133,12 +145,16 @@ class _Migration:
         if self.workflow.job_opted_out(job):
             self.result.skip(job.id, job.line, _OPTED_OUT, kind=SkipKind.IGNORED)
             return
+        if fetched:
+            plans = [read_at_run_time(p, fetched[0]) for p in plans]
         if all(p.sends_no_token for p in plans) and permissions.job_has_id_token(
             self.workflow, job
         ):
             # No credential reaches these uploads: whatever else trustpub cannot read about
             # them (an index chosen at run time), the job already publishes without a token.
             self.result.migrated_jobs.add(job.id)
+            if self.options.publishers_in_use:
+                self._in_use(job, plans)
             return
         ready = [p for p in plans if not p.problem]
         layout = self.splitter.layout(job, ready)
@@ -375,22 +391,38 @@ class _Migration:
         )
         return descriptions
 
+    def _in_use(self, job: Job, plans: list[StepPlan]) -> None:
+        """The trusted publishers an already-migrated job publishes through (what `status`
+        compares with PyPI's provenance); uploads to other indexes have none."""
+        for plan in plans:
+            kind = plan.target.kind
+            project = self._project(plan)
+            if kind in (IndexKind.PYPI, IndexKind.TESTPYPI) and isinstance(project, ProjectName):
+                self.result.in_use.append(
+                    TrustedPublisher(
+                        index="testpypi" if kind is IndexKind.TESTPYPI else "pypi",
+                        project=project.name,
+                        workflow=self.workflow.filename,
+                        environment=environment.existing_environment(job),
+                        job=job.id,
+                        project_source=project.source,
+                    )
+                )
+
     def _project(self, plan: StepPlan) -> ProjectName | ProjectNameProblem:
         directory = _project_directory(plan.packages_dir)
         return self.lookup(directory)
 
     def _reusable_call(self, job: Job) -> None:
-        passed = job.data.get("secrets")
-        names = referenced_secrets(str(passed)) if isinstance(passed, dict) else frozenset()
-        if passed == "inherit" or any(is_pypi_secret(n) for n in names):
-            self.result.note(
-                job.id,
-                job.line,
-                f"calls the reusable workflow {job.data['uses']!r} and passes it secrets; if that "
-                "workflow publishes to PyPI, migrate it there (PyPI does not support trusted "
-                "publishing from reusable workflows: keep the publish job in the top-level "
-                "workflow)",
-            )
+        found = reusable_call(job)
+        if isinstance(found, Skip) and self.workflow.job_opted_out(job):
+            self.result.skip(job.id, job.line, _OPTED_OUT, kind=SkipKind.IGNORED)
+        elif isinstance(found, Skip):
+            self.result.skips.append(found)
+        elif isinstance(found, Note):
+            self.result.notes.append(found)
+        elif found is not None:
+            self.result.reusable_calls.append(found)
 
     # -- result --------------------------------------------------------------------------------
 
@@ -421,10 +453,10 @@ class _Migration:
         kinds = {s.kind for s in self.result.skips}
         if SkipKind.TOKEN in kinds:
             return Status.SKIPPED
-        if SkipKind.IGNORED in kinds:
-            return Status.IGNORED
         if self.result.migrated_jobs:
             return Status.MIGRATED
+        if SkipKind.IGNORED in kinds:
+            return Status.IGNORED
         return Status.UNCHANGED
 
     def _result(self, path: str, original: str, text: str, status: Status) -> RewriteResult:
@@ -441,6 +473,8 @@ class _Migration:
             secret_uses=tuple(r.secret_uses),
             publishers=tuple(r.publishers),
             token_uploads=tuple(r.token_uploads),
+            reusable_calls=tuple(r.reusable_calls),
+            in_use=tuple(dict.fromkeys(r.in_use)),
         )
 
     def _failed(self, path: str, original: str, failure: Failure) -> RewriteResult:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from trustpub.publishers.credentials import OTHER_INDEX_SERVICES
 from trustpub.rewrite.expressions import is_expression
 
 PYPI_UPLOAD_URL = "https://upload.pypi.org/legacy/"
@@ -52,13 +53,20 @@ class IndexTarget:
 DEFAULT_PYPI = IndexTarget(IndexKind.PYPI)
 
 
+def chosen_at_run_time(detail: str) -> IndexTarget:
+    """An index given by an expression or a command: unknown, unless it names an index
+    service that is not PyPI (CodeArtifact, Artifactory...), which it then uploads to."""
+    kind = IndexKind.OTHER if OTHER_INDEX_SERVICES.search(detail) else IndexKind.UNKNOWN
+    return IndexTarget(kind, detail)
+
+
 def classify_url(value: str) -> IndexTarget:
     """Classify an upload URL (`repository-url`, `--repository-url`, `UV_PUBLISH_URL`, ...)."""
     text = value.strip()
     if not text:
         return DEFAULT_PYPI
     if is_expression(text):
-        return IndexTarget(IndexKind.UNKNOWN, text)
+        return chosen_at_run_time(text)
     normalized = text.rstrip("/").lower()
     if normalized in _PYPI_URLS:
         return IndexTarget(IndexKind.PYPI, text)
@@ -71,7 +79,7 @@ def classify_repository_name(value: str) -> IndexTarget:
     """Classify a repository name (`-r pypi`, `-r testpypi`, hatch `-r main|test`)."""
     text = value.strip()
     if is_expression(text):
-        return IndexTarget(IndexKind.UNKNOWN, text)
+        return chosen_at_run_time(text)
     if "://" in text:
         return classify_url(text)
     lowered = text.lower()

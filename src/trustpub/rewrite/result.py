@@ -5,8 +5,12 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from trustpub.project import ProjectName, ProjectNameProblem
+
+if TYPE_CHECKING:
+    from trustpub.rewrite.rules.reusable_calls import ReusableCall
 
 ProjectLookup = Callable[[str], "ProjectName | ProjectNameProblem"]
 
@@ -41,6 +45,9 @@ class Options:
     # False plans only, as `check` does (it writes nothing): the new text is assembled but not
     # parsed again and compared with the intended structure, which `diff` and `apply` always do.
     verify: bool = True
+    # Also name the trusted publishers already-migrated jobs use (`status` needs them; it costs
+    # a project-name look-up, which the other commands spare).
+    publishers_in_use: bool = False
 
 
 @dataclass(frozen=True)
@@ -128,6 +135,10 @@ class RewriteResult:
     failure: Failure | None = None
     secret_uses: tuple[SecretUse, ...] = ()
     token_uploads: tuple[TokenUpload, ...] = ()  # the uploads this rewrite migrates
+    # Jobs passing every secret to a workflow of the repository (the repository resolves them).
+    reusable_calls: tuple[ReusableCall, ...] = ()
+    # The trusted publishers that jobs already migrated (before this run) publish through.
+    in_use: tuple[TrustedPublisher, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -150,6 +161,8 @@ class ResultBuilder:
     publishers: list[TrustedPublisher] = field(default_factory=list)
     migrated_jobs: set[str] = field(default_factory=set)
     token_uploads: list[TokenUpload] = field(default_factory=list)
+    reusable_calls: list[ReusableCall] = field(default_factory=list)
+    in_use: list[TrustedPublisher] = field(default_factory=list)
 
     def change(self, job: str, line: int, description: str) -> None:
         self.changes.append(Change(job, line, description))

@@ -10,7 +10,17 @@ migrates the actions that only build with poetry and upload.
 
 from __future__ import annotations
 
-from trustpub.publishers import ActionFacts, ActionRole, IndexValue, find_action
+import re
+
+from trustpub.publishers import (
+    ActionFacts,
+    ActionRole,
+    IndexValue,
+    find_action,
+    is_pypi_credential_key,
+    is_pypi_secret,
+)
+from trustpub.rewrite.expressions import referenced_secrets
 from trustpub.rewrite.indexes import (
     DEFAULT_PYPI,
     IndexKind,
@@ -27,6 +37,11 @@ from trustpub.rewrite.rules.credential_refs import (
 )
 from trustpub.rewrite.workflow import Job, Step, Workflow
 
+# `python-publish`, `pypi-upload`, `poetry-publish-action`...: names of Python publishing actions.
+_PUBLISHES_PYTHON = re.compile(
+    r"pypi|(?:python|poetry|pdm|hatch|flit|twine|wheel)[\w.-]*publish|publish[\w.-]*(?:python|poetry)",
+    re.IGNORECASE,
+)
 _OWN_RULES = (ActionRole.PYPA, ActionRole.TOOL, ActionRole.POETRY_BUILD, ActionRole.OIDC_MINTER)
 _FIXED_INDEX = {
     "pypi": DEFAULT_PYPI,
@@ -76,6 +91,9 @@ def _credentials(
     minters = minting_steps(job)
     inputs = facts.credential_inputs if facts else ()
     variables = facts.credential_env if facts else ()
+    if facts is None and _PUBLISHES_PYTHON.search(step.action.split("@", 1)[0]):
+        # An action whose name says it publishes Python packages: any secret it gets counts.
+        inputs = tuple(str(k) for k, v in step.with_.items() if referenced_secrets(str(v)))
     refs = credential_refs(step.data.get("with"), "input", inputs, minters)
     refs += credential_refs(step.data.get("env"), "variable", variables, minters)
     if variables:
@@ -100,7 +118,9 @@ def action_target(step: Step, facts: ActionFacts | None) -> IndexTarget:
             return (
                 classify_url(value) if kind is IndexValue.URL else classify_repository_name(value)
             )
-    return _FIXED_INDEX.get(facts.index, IndexTarget(IndexKind.OTHER, facts.name))
+    return _FIXED_INDEX.get(
+        facts.index, IndexTarget(IndexKind.OTHER, facts.index_name or facts.name)
+    )
 
 
 def _explained(step: Step, facts: ActionFacts | None, ref: CredentialRef) -> tuple[str, str]:
@@ -117,8 +137,21 @@ def _explained(step: Step, facts: ActionFacts | None, ref: CredentialRef) -> tup
             "publishing does not work from inside a composite action",
             _LOCAL_ADVICE,
         )
+    if not ref.secrets or not _names_pypi(ref):
+        return (
+            f"the action `{step.uses}`, whose name says it publishes Python packages, is handed "
+            f"a token through {given}; trustpub does not know how it uploads, so it cannot "
+            "migrate it",
+            _UNKNOWN_ADVICE,
+        )
     return (
         f"the action `{step.uses}` is handed a PyPI token through {given}; trustpub does not "
         "know how it uploads, so it cannot migrate it",
         _UNKNOWN_ADVICE,
     )
+
+
+def _names_pypi(ref: CredentialRef) -> bool:
+    """The credential is named as a PyPI one (by its key or its secret), not only given to an
+    action whose name says it publishes."""
+    return is_pypi_credential_key(ref.key) or any(is_pypi_secret(s) for s in ref.secrets)

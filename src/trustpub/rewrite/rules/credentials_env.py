@@ -14,7 +14,6 @@ from typing import Any
 
 from trustpub.rewrite.document import Path
 from trustpub.rewrite.expressions import has_computed_secret, is_expression, referenced_secrets
-from trustpub.rewrite.tools import TOOLS
 from trustpub.rewrite.workflow import Job, Step, Workflow
 
 
@@ -66,14 +65,6 @@ def visible_env(workflow: Workflow, job: Job, step: Step) -> dict[str, EnvEntry]
 
 
 # -- what a credential is -----------------------------------------------------------------------
-
-
-def tool_of_credential(name: str) -> str | None:
-    """The upload tool that reads this environment variable as a credential, or None."""
-    for facts in TOOLS.values():
-        if name in facts.credential_env or name.startswith(facts.credential_env_prefixes):
-            return facts.name
-    return None
 
 
 def is_username(name: str) -> bool:

@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import re
 
-from trustpub.publishers import TOKEN_LIKE_SECRET, UPLOAD_TEXT
+from trustpub.publishers import (
+    TOKEN_LIKE_SECRET,
+    UPLOAD_TEXT,
+    is_other_registry_secret,
+    is_pypi_secret,
+)
 from trustpub.rewrite.commands import HiddenUpload
 from trustpub.rewrite.expressions import referenced_secrets
 from trustpub.rewrite.indexes import DEFAULT_PYPI
 from trustpub.rewrite.rules.base import StepPlan
 from trustpub.rewrite.rules.credential_refs import credential_refs
-from trustpub.rewrite.rules.credentials_env import tool_of_credential, visible_env
+from trustpub.rewrite.rules.credentials_env import visible_env
 from trustpub.rewrite.rules.upload_steps import Script
+from trustpub.rewrite.tools import is_credential_env
 from trustpub.rewrite.workflow import Workflow
 
 # The `tool` of a plan for a step given a credential in which no upload was found.
@@ -37,19 +43,30 @@ def hidden_upload_plan(workflow: Workflow, script: Script) -> StepPlan | None:
     shows no sign of publishing with a token."""
     scan = script.scan
     env = visible_env(workflow, script.job, script.step)
-    credentials = sorted(n for n in env if tool_of_credential(n))
+    credentials = sorted(n for n in env if is_credential_env(n))
     secrets = sorted(
-        s for s in referenced_secrets(str(script.step.data)) if TOKEN_LIKE_SECRET.search(s)
+        s
+        for s in referenced_secrets(str(script.step.data))
+        if TOKEN_LIKE_SECRET.search(s) and not is_other_registry_secret(s)
     )
     if scan.hidden or (scan.problem and "upload" in scan.problem):
         if not credentials and not secrets:
             return None
         token = f"`{credentials[0]}`" if credentials else f"the secret `{secrets[0]}`"
         return _hidden(script, token)
-    given = [r for r in credential_refs(script.step.data.get("env"), "variable") if not r.minted]
+    given = [
+        f"the step is given {r.describe()}"
+        for r in credential_refs(script.step.data.get("env"), "variable")
+        if not r.minted
+    ]
+    given += [
+        f"the step's script uses the secret `{name}`"
+        for name in sorted(referenced_secrets(script.text))
+        if is_pypi_secret(name)
+    ]
     seen = UPLOAD_TEXT.search(script.text)
     if given or (seen and (credentials or secrets)):
-        return _unrecognised(script, given[0].describe() if given else None, seen)
+        return _unrecognised(script, given[0] if given else None, seen)
     return None
 
 
@@ -82,13 +99,13 @@ def _unrecognised(script: Script, given: str | None, seen: re.Match[str] | None)
         )
     else:
         what = f"it runs `{_first_command(script.text)}`, where trustpub finds no upload"
-    problem = f"the step is given {given}; {what}" if given else f"{what}, and can read a token"
+    problem = f"{given}; {what}" if given else f"{what}, and can read a token"
     advice = (
         "if it uploads to PyPI, upload with a tool that does trusted publishing (or "
         "pypa/gh-action-pypi-publish) in a job that has `id-token: write` and drop the token, "
         "then run trustpub again; if it does not upload, add `# trustpub: ignore` on the job"
     )
-    secrets = referenced_secrets(str(script.step.data.get("env")))
+    secrets = referenced_secrets(f"{script.step.data.get('env')} {script.text}")
     return StepPlan(
         script.step, UNRECOGNISED, DEFAULT_PYPI, True, secrets, problem=problem, advice=advice
     )

@@ -17,7 +17,13 @@ import re
 from dataclasses import replace
 
 from trustpub.rewrite.commands import UploadCommand
-from trustpub.rewrite.indexes import DEFAULT_PYPI, IndexKind, IndexTarget, classify_url
+from trustpub.rewrite.indexes import (
+    DEFAULT_PYPI,
+    IndexKind,
+    IndexTarget,
+    chosen_at_run_time,
+    classify_url,
+)
 from trustpub.rewrite.rules.base import StepPlan
 from trustpub.rewrite.rules.credentials_env import (
     EnvEntry,
@@ -217,14 +223,12 @@ class WorkflowUploads:
                 if name in env:
                     value = env[name].text
                     if "${{" in value:
-                        return IndexTarget(IndexKind.UNKNOWN, value)
+                        return chosen_at_run_time(value)
                     return classify_index_value(command.tool, kind, value)
         if target.kind is IndexKind.OTHER and command.tool == "poetry":
             url = self._poetry_repository(script, target.detail, env)
             if url is not None:
-                return (
-                    classify_url(url) if "${{" not in url else IndexTarget(IndexKind.UNKNOWN, url)
-                )
+                return classify_url(url) if "${{" not in url else chosen_at_run_time(url)
         return target
 
     def _poetry_repository(self, script: Script, name: str, env: dict[str, EnvEntry]) -> str | None:

@@ -14,7 +14,6 @@ from trustpub.rewrite.rules.credentials_env import (
     is_username,
     mentions,
     provenance,
-    tool_of_credential,
 )
 from trustpub.rewrite.rules.tool_uploads import (
     Upload,
@@ -22,6 +21,7 @@ from trustpub.rewrite.rules.tool_uploads import (
     step_name,
 )
 from trustpub.rewrite.rules.upload_steps import Script
+from trustpub.rewrite.tools import is_credential_env
 from trustpub.rewrite.workflow import Job, Step, Workflow
 
 
@@ -154,7 +154,7 @@ class SharedCredentials:
                 return True
         if script is not None:
             own = upload is not None and upload.problem is None
-            reads_it = any(tool_of_credential(name) == u.tool for u in script.scan.uploads)
+            reads_it = any(is_credential_env(name) == u.tool for u in script.scan.uploads)
             if reads_it and not own:
                 return True
         return step.uses.startswith(("./", "docker://"))

@@ -17,7 +17,6 @@ from trustpub.rewrite.rules.credentials_env import (
     provenance,
     runs_a_command,
     shell_variables,
-    tool_of_credential,
     visible_env,
 )
 from trustpub.rewrite.rules.handover import HANDOVER_TOOLS
@@ -28,6 +27,7 @@ from trustpub.rewrite.rules.tool_uploads import (
     step_name,
 )
 from trustpub.rewrite.rules.upload_steps import Script
+from trustpub.rewrite.tools import is_credential_env
 from trustpub.rewrite.workflow import Job, Workflow
 
 _FLAG = re.compile(r"[\s\\`]*(-{1,2}[A-Za-z][\w-]*)")
@@ -47,7 +47,7 @@ class CredentialFinder:
         for command in upload.commands:
             self._flags(upload, command, env)
         for name, entry in env.items():
-            owner = tool_of_credential(name)
+            owner = is_credential_env(name)
             if owner is not None and owner != upload.tool and upload.tool in HANDOVER_TOOLS:
                 if entry.level is Level.STEP:  # left over: the step no longer uploads
                     self._flag_source(upload, entry)
@@ -57,7 +57,7 @@ class CredentialFinder:
             upload.env.append(entry)
             self._source(upload, f"`{name}`", entry.text, env, user=is_username(name))
         for export in script.scan.exports:
-            if tool_of_credential(export.name) != upload.tool:
+            if is_credential_env(export.name) != upload.tool:
                 continue
             text = script.text[export.span.start : export.span.end]
             self._delete(upload, script, export.span)
@@ -126,7 +126,7 @@ class CredentialFinder:
                 "remove the credential by hand",
             )
         for name in shell_variables(value):
-            if tool_of_credential(name) == upload.tool:
+            if is_credential_env(name) == upload.tool:
                 continue  # removed with the tool's other credentials
             entry = env.get(name)
             if entry is None:
@@ -173,7 +173,7 @@ class CredentialFinder:
                 continue
             for export in other.scan.exports:
                 text = other.text[export.span.start : export.span.end]
-                if tool_of_credential(export.name) == upload.tool and "GITHUB_ENV" in text:
+                if is_credential_env(export.name) == upload.tool and "GITHUB_ENV" in text:
                     upload.uses_token = True
                     upload.refuse(
                         f"`{export.name}` is written to $GITHUB_ENV by step "

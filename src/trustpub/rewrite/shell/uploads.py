@@ -10,7 +10,12 @@ import re
 from dataclasses import replace
 
 from trustpub.rewrite.expressions import has_computed_secret, referenced_secrets
-from trustpub.rewrite.indexes import DEFAULT_PYPI, IndexKind, IndexTarget, classify_url
+from trustpub.rewrite.indexes import (
+    DEFAULT_PYPI,
+    IndexTarget,
+    chosen_at_run_time,
+    classify_url,
+)
 from trustpub.rewrite.shell.base import ScannerBase
 from trustpub.rewrite.shell.results import (
     ConfigCommand,
@@ -114,7 +119,7 @@ class UploadCommands(ScannerBase):
 
     def _classify(self, tool: str, kind: IndexValue, value: str, dynamic: bool) -> IndexTarget:
         if dynamic:
-            return IndexTarget(IndexKind.UNKNOWN, value)
+            return chosen_at_run_time(value)
         configured = self.repositories.get((tool, value))
         if kind is IndexValue.NAME and configured is not None:
             return classify_url(configured)
