@@ -37,12 +37,15 @@ def existing_secrets(
     wanted = {n.upper() for n in names}
     if not wanted:
         return []
-    return listed_secrets(repo, wanted)
+    return listed_secrets(repo, wanted, environments)
 
 
-def listed_secrets(repo: Repository, wanted: set[str] | None = None) -> list[ExistingSecret]:
+def listed_secrets(
+    repo: Repository, wanted: set[str] | None = None, environments: Iterable[str] | None = None
+) -> list[ExistingSecret]:
     """Every secret (or those named in `wanted`) this repository's workflows can read:
-    repository, environment and visible organisation secrets."""
+    repository, environment and visible organisation secrets (`environments`: the repository's
+    environment names, when already known)."""
     full_name = repo.full_name
     found: list[ExistingSecret] = []
     with explained(f"{full_name}: listing repository secrets", SECRETS_ACCESS):
