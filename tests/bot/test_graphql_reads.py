@@ -184,3 +184,37 @@ def test_a_repository_gone_since_the_listing_fails_alone(
     for name in org.needs_pr:
         if name != gone.full_name:
             assert run.outcomes[name] == "changed"
+
+
+def test_a_read_query_the_server_refuses_falls_back_to_rest(
+    fake: FakeGitHub, bot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An older GitHub Enterprise Server that lists through GraphQL but lacks a field the batched
+    read asks for (Commit.file, say): the repositories are read, and written, through REST."""
+    from trustpub.github import batch_read, queries
+
+    org = build_org(fake, publishers=3)
+    monkeypatch.setattr(
+        batch_read, "read", lambda actions: queries.read(actions).replace("file(", "fileAt(")
+    )
+    run = bot.run()
+    assert_all_done(fake, org, run)
+    refused = [r for r in fake.requests if "TrustpubRead" in str(r.body)]
+    assert len(refused) == 1  # asked once, then REST
+    listing = fake.requests.count("GET", f"/repos/{ORG}/pkg-00/contents/.github/workflows")
+    assert listing == 2  # the REST read, and its re-check before committing
+
+
+def test_a_mutation_the_server_refuses_falls_back_to_rest(
+    fake: FakeGitHub, bot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trustpub.github import mutations
+
+    org = build_org(fake, publishers=3)
+    monkeypatch.setattr(
+        mutations, "CREATE_COMMIT", mutations.CREATE_COMMIT.replace("commit { oid }", "commitUrl")
+    )
+    run = bot.run(config=RunConfig(jobs=1, write_interval=0.0))
+    assert_all_done(fake, org, run)
+    assert fake.requests.count("POST", f"/repos/{ORG}/pkg-00/git/commits") == 1
+    assert any("createRef" in str(w.body) for w in fake.requests.writes)  # before the refusal

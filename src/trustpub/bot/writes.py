@@ -3,18 +3,20 @@
 Through GraphQL (`github/mutations.py`): three writes for a new pull request. Through REST
 (where GraphQL is not available): a tree, a commit, the ref and the pull request. Both build on
 the commit the workflows were read at, or (REST, which reads by branch name) check that the
-workflows did not change at the head they build on.
+workflows did not change at the head they build on. A server whose GraphQL schema lacks a
+mutation (an older GitHub Enterprise Server) gets the REST writes from then on.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from trustpub.bot.limits import StaleRead
 from trustpub.github import commits, pulls
 from trustpub.github.client import GitHubAccessError
+from trustpub.github.graphql import GraphQLUnavailable
 from trustpub.github.mutations import BranchMoved, GraphQLWrites
 from trustpub.github.pulls import Pull
 from trustpub.github.snapshot import Snapshot
@@ -57,11 +59,14 @@ class Writes:
         if self.gql is not None and snap.head is not None:
             try:
                 GraphQLWrites(self.gql, self.branch).push(
-                    snap_with(snap, state), files, message, fingerprint
+                    replace(snap, branch=state), files, message, fingerprint
                 )
+                return
             except BranchMoved as error:
                 raise StaleRead(str(error)) from None
-            return
+            except GraphQLUnavailable:  # an older schema: REST from now on
+                self.gql = None
+                state = commits.branch_state(repo, self.branch)
         head = commits.ref_sha(repo, f"heads/{snap.default_branch}")
         if head is None:
             raise GitHubAccessError(f"the default branch {snap.default_branch} has no commit")
@@ -73,17 +78,17 @@ class Writes:
 
     def open_pull(self, repo: Any, snap: Snapshot, title: str, body: str, draft: bool) -> Pull:
         if self.gql is not None and snap.node_id is not None:
-            return GraphQLWrites(self.gql, self.branch).open_pull(snap, title, body, draft)
+            try:
+                return GraphQLWrites(self.gql, self.branch).open_pull(snap, title, body, draft)
+            except GraphQLUnavailable:
+                self.gql = None
         return pulls.create_pull(repo, snap.default_branch, self.branch, title, body, draft)
 
     def update_pull(self, repo: Any, snap: Snapshot, pull: Pull, title: str, body: str) -> None:
         if self.gql is not None and pull.node_id:
-            GraphQLWrites(self.gql, self.branch).update_pull(snap, pull, title, body)
-        else:
-            pulls.update_pull(repo, pull.number, title, body)
-
-
-def snap_with(snap: Snapshot, state: commits.BranchState) -> Snapshot:
-    from dataclasses import replace
-
-    return replace(snap, branch=state)
+            try:
+                GraphQLWrites(self.gql, self.branch).update_pull(snap, pull, title, body)
+                return
+            except GraphQLUnavailable:
+                self.gql = None
+        pulls.update_pull(repo, pull.number, title, body)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from trustpub.checkout import WORKFLOW_SUFFIXES
-from trustpub.github.graphql import GraphQL, GraphQLError, GraphQLTimeout
+from trustpub.github.graphql import GraphQL, GraphQLError, GraphQLTimeout, GraphQLUnavailable
 from trustpub.github.listing import SYMLINK, Listed
 from trustpub.github.queries import ACTIONS_DIR, PACKAGING_FILES, READ_FILES, WORKFLOWS_DIR, read
 from trustpub.github.remote import RemoteWorkflow
@@ -86,6 +86,7 @@ class BatchReader:
     gql: GraphQL
     branch: str
     plan: BatchPlan = field(default_factory=BatchPlan)
+    rest_only: bool = False  # the server refused the read query's shape: REST from then on
 
     def read(self, items: Sequence[Item]) -> dict[str, Outcome]:
         """A snapshot (or the error that stopped it) for each repository of the batch."""
@@ -98,7 +99,9 @@ class BatchReader:
             for listed, _ in items
             if listed.full_name not in names
         }
-        if wanted:
+        if wanted and self.rest_only:
+            found |= _through_rest(wanted)
+        elif wanted:
             found |= self._query(wanted)
         return found
 
@@ -113,10 +116,12 @@ class BatchReader:
             variables |= {f"p{i}_{j}": path for j, path in enumerate(actions[i])}
         try:
             answer = self.gql.run(read([len(a) for a in actions]), variables)
+        except GraphQLUnavailable:  # an older schema (GitHub Enterprise Server): read by REST
+            self.rest_only = True
+            return _through_rest(items)
         except GraphQLTimeout:
             if len(items) == 1:
-                listed, repo = items[0]
-                return {listed.full_name: rest_snapshot(repo, listed.default_branch or "main")}
+                return _through_rest(items)
             self.plan.shrink(len(items))
             half = len(items) // 2
             return self._query(items[:half]) | self._query(items[half:])
@@ -179,6 +184,16 @@ class BatchReader:
                 str(e["name"]) for e in (node.get("environments") or {}).get("nodes") or [] if e
             ),
         )
+
+
+def _through_rest(items: Sequence[Item]) -> dict[str, Outcome]:
+    found: dict[str, Outcome] = {}
+    for listed, repo in items:
+        try:
+            found[listed.full_name] = rest_snapshot(repo, listed.default_branch or "main")
+        except Exception as error:  # that repository only
+            found[listed.full_name] = error
+    return found
 
 
 def _entries(entry: Any) -> list[dict[str, Any]]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from trustpub.github.commits import BranchState, RefusedWrite
-from trustpub.github.graphql import GraphQL, GraphQLError
+from trustpub.github.graphql import GraphQL, GraphQLError, GraphQLUnavailable
 from trustpub.github.pulls import Pull
 from trustpub.github.queries import (
     BRANCH,
@@ -157,6 +157,8 @@ class GraphQLWrites:
 
         try:
             answer = self.gql.run(document, {"input": payload}, mutation=True)
+        except GraphQLUnavailable:  # not this server's schema: the caller writes through REST
+            raise
         except (GithubException, RequestException, GraphQLError) as error:
             if getattr(error, "status", None) in (401, 403, 404, 422):
                 raise
