@@ -53,3 +53,25 @@ def test_the_schema_catches_what_github_would_refuse(schema: GraphQLSchema) -> N
     broken = queries.OWNER_PAGE.replace("isArchived", "archived")
     [message] = errors(schema, broken)
     assert message.startswith("Cannot query field 'archived' on type 'Repository'.")
+
+
+def test_the_largest_batch_and_page_stay_within_githubs_node_limit(schema: GraphQLSchema) -> None:
+    """A batch of MAX_REPOSITORIES (and a listing page of 100) asks for far fewer than the
+    500,000 nodes GitHub allows, and costs a few points (GitHub's formula, as the fake uses)."""
+    from graphql import OperationDefinitionNode
+
+    from fake_github.graphql_cost import MAX_NODES, analyse
+    from trustpub.github.batch_read import MAX_REPOSITORIES
+    from trustpub.github.listing import PAGE
+
+    for document, variables in (
+        (queries.read([1] * MAX_REPOSITORIES), {}),
+        (queries.OWNER_PAGE, {"first": PAGE}),
+    ):
+        parsed = parse(document)
+        operation = parsed.definitions[0]
+        assert isinstance(operation, OperationDefinitionNode)
+        analysis = analyse(schema, parsed, operation, variables)
+        assert analysis.errors == []
+        assert 0 < analysis.nodes < MAX_NODES // 10
+        assert analysis.cost <= 5
