@@ -11,6 +11,7 @@ one that hit GitHub's 10-second limit: 502 with GitHub's message and no data.
 
 from __future__ import annotations
 
+import functools
 import weakref
 from typing import Any
 
@@ -64,13 +65,9 @@ def graphql(ctx: Context, request: Request, params: dict[str, str]) -> Response:
         settings.secondary_in_body -= 1
         return _errors({"type": "RATE_LIMITED", "message": SECONDARY_MESSAGE})
     schema = github_schema()
-    try:
-        document = parse(source)
-    except GraphQLError as error:
-        return _errors(_shape(error))
-    invalid = validate(schema, document)
+    document, invalid = _checked(source)
     if invalid:
-        return _errors(*[_shape(e) for e in invalid])
+        return _errors(*invalid)
     operation = get_operation_ast(document, body.get("operationName"))
     if not isinstance(operation, OperationDefinitionNode):
         return _errors({"message": "An operation name is required"})
@@ -100,6 +97,17 @@ def graphql(ctx: Context, request: Request, params: dict[str, str]) -> Response:
     if result.errors:
         answer["errors"] = [_shape(e) for e in result.errors]
     return Response(200, answer)
+
+
+@functools.lru_cache(maxsize=256)
+def _checked(source: str) -> tuple[Any, tuple[dict[str, Any], ...]]:
+    """A document parsed and validated against the schema, once per text (clients send the same
+    documents again and again, with other variables)."""
+    try:
+        document = parse(source)
+    except GraphQLError as error:
+        return None, (_shape(error),)
+    return document, tuple(_shape(e) for e in validate(github_schema(), document))
 
 
 def _shape(error: GraphQLError) -> dict[str, Any]:
