@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import fnmatch
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -19,7 +20,7 @@ from trustpub.project import (
 from trustpub.rewrite.document import load_data
 from trustpub.rewrite.engine import rewrite_workflow
 from trustpub.rewrite.expressions import referenced_secrets
-from trustpub.rewrite.result import Options, RewriteResult, SecretUse, Status
+from trustpub.rewrite.result import Options, RewriteResult, SecretUse, Skip, SkipKind, Status
 
 
 class Outcome(enum.Enum):
@@ -127,11 +128,14 @@ def migrate_repository(
     read: FileReader,
     options: Options | None = None,
     project: str | None = None,
+    ignore: tuple[str, ...] = (),
 ) -> RepositoryResult:
-    """Run the engine over a repository's workflow files (path -> text)."""
+    """Run the engine over a repository's workflow files (path -> text); files matching an
+    `ignore` glob keep their text, and their token publishing is reported as ignored."""
     lookup = ProjectLookupCache(read, workflows.values(), project)
     results = tuple(
-        rewrite_workflow(text, path, lookup, options) for path, text in sorted(workflows.items())
+        ignored(rewrite_workflow(text, path, lookup, options), ignore)
+        for path, text in sorted(workflows.items())
     )
 
     def callee(path: str) -> RewriteResult | None:
@@ -144,6 +148,19 @@ def migrate_repository(
     by_path = {r.path: r for r in results}
     results = resolve_reusable_calls(results, callee)
     return RepositoryResult(name, results, obsolete_secrets(results))
+
+
+def ignored(result: RewriteResult, globs: tuple[str, ...]) -> RewriteResult:
+    """The result for a file the `ignore` setting names: nothing changed, the gate passes, and
+    the report says why (a file with no token publishing is reported as it is)."""
+    glob = next((g for g in globs if fnmatch.fnmatchcase(result.path, g)), None)
+    if glob is None or not result.token_publishing_remains:
+        return result
+    reason = f'ignored by the setting ignore = ["{glob}"]'
+    skip = Skip(None, 1, reason, kind=SkipKind.IGNORED)
+    return RewriteResult(
+        result.path, result.original, result.original, Status.IGNORED, skips=(skip,)
+    )
 
 
 def resolve_reusable_calls(

@@ -11,6 +11,7 @@ from bot_helpers import ORG, TOKEN, BotHarness, build_org, open_pulls
 from typer.testing import CliRunner, Result
 
 from fake_github import FakeGitHub
+from json_schemas import assert_valid
 from trustpub.bot import command
 from trustpub.cli import app
 
@@ -50,6 +51,7 @@ def test_org_run_text_json_markdown_state(cli: FakeGitHub, tmp_path: Path) -> No
 
     again = invoke(cli, "--org", ORG, "--format", "json")
     document = json.loads(again.stdout)
+    assert_valid("bot", document)
     assert document["summary"]["outcomes"] == {
         "failed": 2,
         "migrated": 5,
@@ -110,7 +112,7 @@ def test_token_never_printed_even_when_rejected(
         (("--org", "a", "--user", "b"), "either --org or --user"),
         (("--repo", "a/b", "--code-search"), "--code-search needs --org or --user"),
         (("--org", "a", "--resume"), "need --state"),
-        (("--org", "a", "--shard", "3/2"), "--shard 3/2"),
+        (("--org", "a", "--shard", "3/2"), "'3/2': expected I/N"),
         (("--org", "a", "--body-template", "/nonexistent/t.md"), "cannot read the body"),
     ],
 )

@@ -18,6 +18,7 @@ from bot_helpers import (
 from ruamel.yaml import YAML
 
 from fake_github import FakeGitHub
+from json_schemas import assert_valid
 from trustpub.bot.discovery import Selection
 from trustpub.bot.execute import RunConfig
 from trustpub.bot.upsert import BotSettings
@@ -163,6 +164,7 @@ def test_dry_run_writes_nothing_and_shows_the_pull_requests(
         config=RunConfig(write_interval=0, per_page=5, fmt="json"),
     )
     document = json.loads(as_json.output)
+    assert_valid("bot", document)
     assert document["dry_run"] is True
     assert document["summary"]["outcomes"]["changed"] == 4
     first = next(r for r in document["repositories"] if r["repository"] == f"{ORG}/pkg-00")

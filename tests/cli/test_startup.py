@@ -84,3 +84,17 @@ def test_text_from_the_workflow_is_printed_as_it_is_on_a_terminal(tmp_path: Path
     workflow.write_text(workflow.read_text().replace("name: Announce", "name: 'Announce :rocket:'"))
     coloured = run_trustpub("diff", str(repo), "--color", "always")
     assert "`Announce :rocket:`" in re.sub(r"\x1b\[[0-9;]*m", "", coloured.stdout)
+
+
+def test_a_command_run_loads_no_pydantic() -> None:
+    """typer 0.29 and later import pydantic to convert every command's options: about 90 ms on
+    each run (bench/typer.py). This is why pyproject.toml keeps typer below 0.29."""
+    program = (
+        "import sys\n"
+        f"sys.argv = ['trustpub', 'check', {str(DEMO)!r}, '--format', 'json']\n"
+        "from trustpub.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert done.stdout.splitlines()[-1] == "[]"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -94,7 +95,7 @@ def test_apply_writes_changed_files_and_the_broken_one_fails(fleet: Path) -> Non
 
 def test_text_output_when_piped_has_a_line_per_repository_and_a_summary(fleet: Path) -> None:
     _, output = run("diff", str(fleet), "--color", "never", "--jobs", "2")
-    status = [line for line in output.splitlines() if line.startswith("fleet/")]
+    status = [line for line in output.splitlines() if re.match(r"fleet/[^/]+/[^/:]+: ", line)]
     names = [line.split(":", 1)[0] for line in status if ":" in line]
     assert names[: len(FLEET)] == [f"fleet/{name}" for name in sorted(FLEET)]
     assert "fleet/acme/plain: unchanged" in output

@@ -92,15 +92,16 @@ def run(*args: str) -> tuple[int, str]:
 
 
 def test_diff_reports_where_the_obsolete_secret_exists(
-    github_com: FakeGitHub, tmp_path: Path
+    github_com: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     github_com.add_secret("acme/pkg", "PYPI_API_TOKEN")
     github_com.add_org_secret("acme", "PYPI_API_TOKEN")
+    monkeypatch.chdir(tmp_path)  # paths are shown relative to the current directory
     code, output = run("diff", str(checkout(tmp_path / "pkg")))
     assert code == 1
     lines = output.splitlines()
     used = lines.index(
-        "  PYPI_API_TOKEN: was used at .github/workflows/release.yml:11 (job upload)"
+        "  PYPI_API_TOKEN: was used at pkg/.github/workflows/release.yml:11 (job upload)"
     )
     assert lines[used + 1].startswith(SECRET_EXISTS)
     assert "; organization secret of acme (updated " in lines[used + 1]
@@ -138,7 +139,10 @@ def test_without_a_known_repository_the_report_says_so(
     assert len(github_com.requests) == 0
 
 
-def test_json_and_markdown_reports(github_com: FakeGitHub, tmp_path: Path) -> None:
+def test_json_and_markdown_reports(
+    github_com: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
     github_com.add_environment("acme/pkg", "release", secrets=["PYPI_API_TOKEN"])
     root = checkout(tmp_path / "pkg")
     code, output = run("diff", str(root), "--format", "json")
@@ -156,7 +160,7 @@ def test_json_and_markdown_reports(github_com: FakeGitHub, tmp_path: Path) -> No
     }
     code, output = run("diff", str(root), "--format", "markdown")
     assert (
-        "was used at `.github/workflows/release.yml:11` (job `upload`); exists on GitHub as "
+        "was used at `pkg/.github/workflows/release.yml:11` (job `upload`); exists on GitHub as "
         in (output)
     )
     assert "environment secret of acme/pkg environment release" in output

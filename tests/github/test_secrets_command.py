@@ -12,6 +12,7 @@ from github_helpers import TOKEN
 from typer.testing import CliRunner
 
 from fake_github import FakeGitHub
+from json_schemas import assert_valid
 from trustpub.cli import app
 from trustpub.report.facts import SECRET_ADVICE
 from virtual_time import waited
@@ -215,6 +216,7 @@ def test_json_report(acme: FakeGitHub) -> None:
     run = secrets(acme, "--format", "json", "acme/pkg", "acme/nope")
     assert run.code == 3
     document = json.loads(run.stdout)
+    assert_valid("secrets", document)
     assert (document["schema"], document["version"]) == (
         "https://github.com/trustpub/trustpub/schema/secrets",
         1,
@@ -250,6 +252,7 @@ def test_json_report_when_the_rate_limit_is_exhausted(acme: FakeGitHub) -> None:
     run = secrets(acme, "--format", "json", "acme/pkg", "acme/two")
     assert run.code == 4
     document = json.loads(run.stdout)
+    assert_valid("secrets", document)
     assert document["rate_limit"]["exhausted"] is True
     assert document["rate_limit"]["resume"] == "trustpub secrets acme/pkg acme/two"
     assert document["rate_limit"]["resets_at"]

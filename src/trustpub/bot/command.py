@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from trustpub.bot import options as o
 from trustpub.bot.timer import Timer
 from trustpub.exit_codes import EXIT_USAGE
+from trustpub.settings.model import filled
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -18,141 +18,91 @@ if TYPE_CHECKING:
 
     from trustpub.bot.discovery import Selection
     from trustpub.bot.execute import Consoles
+    from trustpub.bot.upsert import BotSettings
+    from trustpub.settings.model import Settings
 
 # How the bot waits (pacing, rate limits); tests replace it with the fake server's clock.
 TIMER = Timer()
 
 
-def bot_command(
-    org: o.Org = None,
-    user: o.User = None,
-    repo: o.Repo = None,
-    repos_file: o.ReposFile = None,
-    include_archived: o.IncludeArchived = False,
-    include_forks: o.IncludeForks = False,
-    include: o.Include = None,
-    exclude: o.Exclude = None,
-    topic: o.Topic = None,
-    code_search: o.CodeSearch = False,
-    shard: o.Shard = None,
-    branch: o.Branch = o.DEFAULT_BRANCH,
-    title: o.Title = o.DEFAULT_TITLE,
-    body_template: o.BodyTemplate = None,
-    draft: o.Draft = False,
-    label: o.Label = None,
-    create_labels: o.CreateLabels = False,
-    reviewer: o.Reviewer = None,
-    create_environments: o.CreateEnvironments = False,
-    environment_reviewer: o.EnvironmentReviewer = None,
-    reopen: o.Reopen = False,
-    pypi_environment: o.PypiEnvironment = "pypi",
-    testpypi_environment: o.TestPypiEnvironment = "testpypi",
-    keep_build_in_job: o.KeepBuildInJob = False,
-    add_testpypi: o.AddTestPypi = False,
-    gate_pypi_on_testpypi: o.GatePypiOnTestPypi = False,
-    dry_run: o.DryRun = False,
-    max_prs: o.MaxPrs = None,
-    write_interval: o.WriteInterval = 1.0,
-    jobs: o.Jobs = 4,
-    max_wait: o.MaxWait = 900.0,
-    state: o.State = None,
-    resume: o.Resume = False,
-    only_failed: o.OnlyFailed = False,
-    fmt: o.Format = o.BotFormat.text,
-    summary_md: o.SummaryMd = None,
-    quiet: o.Quiet = False,
-    color: o.Color = o.BotColor.auto,
-    token_env: o.TokenEnv = o.DEFAULT_TOKEN_ENV,
-    base_url: o.BaseUrl = o.DEFAULT_BASE_URL,
-    enterprise: o.Enterprise = None,
-    graphql: o.UseGraphql = True,
-) -> None:
+def bot_command(settings: Settings) -> None:
     """Open (or update) one pull request per repository that still publishes with a token."""
     # The bot's machinery loads only when it runs, not for `--help` or the other commands.
-    from trustpub.bot.discovery import DiscoveryError, Selection, parse_shard, repos_file_names
+    from trustpub.bot.discovery import DiscoveryError, repos_file_names
     from trustpub.bot.execute import RunConfig, execute
-    from trustpub.bot.upsert import BotSettings
     from trustpub.github.client import GitHubAccessError, settings_from_environment
     from trustpub.report.output import make_console
-    from trustpub.rewrite.result import Options
 
-    err = make_console(color.value, stderr=True)
+    err = make_console(settings.color, stderr=True)
     try:
-        names = list(repo or [])
-        if repos_file is not None:
-            names += repos_file_names(repos_file)
-        selection = Selection(
-            org=org,
-            user=user,
-            repos=tuple(names),
-            include_archived=include_archived,
-            include_forks=include_forks,
-            include=tuple(include or ()),
-            exclude=tuple(exclude or ()),
-            topics=tuple(t.lower() for t in topic or ()),
-            code_search=code_search,
-            shard=parse_shard(shard) if shard else None,
+        names = list(settings.repos)
+        if settings.repos_file is not None:
+            names += repos_file_names(settings.repos_file)
+        selection = selection_of(settings, tuple(names))
+        _check(
+            selection,
+            settings.state,
+            settings.resume,
+            settings.only_failed,
+            settings.repos_file is not None,
         )
-        _check(selection, state, resume, only_failed, repos_file is not None)
-        template = _template(body_template, err)
-        github = settings_from_environment(token_env, base_url)
+        template = _template(settings.body_template, err)
+        github = settings_from_environment(settings.token_env, settings.base_url or "")
     except (DiscoveryError, GitHubAccessError) as error:
         err.print(f"trustpub: error: {error}")
         raise typer.Exit(EXIT_USAGE) from None
     # Every request waits at the client's gate, on TIMER; a rate limit that lifts later than
-    # --max-wait stops the run instead.
+    # --max-wait stops the run instead. Whether the API is GitHub Enterprise Server is asked of
+    # it when the run starts (GET /meta), unless --enterprise/--no-enterprise says.
     github = replace(
-        github, write_interval=write_interval, max_rate_limit_wait=max_wait, timer=TIMER
+        github,
+        write_interval=settings.write_interval,
+        max_rate_limit_wait=settings.max_wait,
+        timer=TIMER,
     )
-    settings = BotSettings(
-        branch=branch,
-        title=title,
-        template=template,
-        options=Options(
-            pypi_environment=pypi_environment,
-            testpypi_environment=testpypi_environment,
-            keep_build_in_job=keep_build_in_job,
-            add_testpypi=add_testpypi,
-            gate_pypi_on_testpypi=gate_pypi_on_testpypi,
-        ),
-        draft=draft,
-        labels=tuple(label or ()),
-        create_labels=create_labels,
-        reviewers=tuple(reviewer or ()),
-        create_environments=create_environments,
-        environment_reviewers=tuple(environment_reviewer or ()),
-        reopen=reopen,
-        dry_run=dry_run,
-        max_prs=max_prs,
-    )
-    config = RunConfig(
-        jobs=jobs,
-        write_interval=write_interval,
-        max_wait=max_wait,
-        fmt=fmt.value,
-        summary_md=summary_md,
-        state=state,
-        resume=resume,
-        only_failed=only_failed,
-        quiet=quiet,
-        enterprise=enterprise,
-        graphql=graphql,
-    )
-    out = make_console(color.value)
+    bot_settings = bot_settings_of(settings, template, bool(settings.enterprise))
+    config = filled(RunConfig, settings, fmt=settings.format)
+    out = make_console(settings.color)
+    consoles = _consoles(out, err, settings.format, settings.quiet)
     gh = github.connect()
     try:
-        code, _ = execute(gh, selection, settings, config, _consoles(out, err, fmt, quiet))
+        code, _ = execute(gh, selection, bot_settings, config, consoles)
     finally:
         gh.close()
     raise typer.Exit(code)
 
 
-def _consoles(out: Console, err: Console, fmt: o.BotFormat, quiet: bool) -> Consoles:
+def selection_of(settings: Settings, names: tuple[str, ...]) -> Selection:
+    from trustpub.bot.discovery import Selection, parse_shard
+
+    return filled(
+        Selection,
+        settings,
+        repos=names,
+        topics=tuple(t.lower() for t in settings.topics),
+        shard=parse_shard(settings.shard) if settings.shard else None,
+    )
+
+
+def bot_settings_of(settings: Settings, template: str, enterprise: bool) -> BotSettings:
+    from trustpub.bot.upsert import BotSettings
+
+    return filled(
+        BotSettings,
+        settings,
+        template=template,
+        options=settings.options(github_enterprise=enterprise),
+        environment_reviewers=settings.pypi_reviewers,
+        settings=settings,
+    )
+
+
+def _consoles(out: Console, err: Console, fmt: str, quiet: bool) -> Consoles:
     """The progress bar goes to a terminal: stdout for text, else stderr; never into a pipe."""
     from trustpub.bot.execute import Consoles
 
     progress = None
-    if not quiet and out.is_terminal and fmt is o.BotFormat.text:
+    if not quiet and out.is_terminal and fmt == "text":
         progress = out
     elif not quiet and not out.is_terminal and err.is_terminal:
         progress = err

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from trustpub.bot.body import DEFAULT_TEMPLATE, fingerprint, render_body
+from trustpub.bot.configured import for_repository
 from trustpub.bot.defaults import DEFAULT_BRANCH, DEFAULT_TITLE
 from trustpub.bot.discovery import Candidate
 from trustpub.bot.limits import WriteGate
@@ -43,12 +44,12 @@ from trustpub.repository import (
     EnvironmentChange,
     GitHubCheck,
     RepositoryResult,
-    migrate_repository,
 )
 from trustpub.rewrite.result import Options
 
 if TYPE_CHECKING:
     from github import Github
+    from trustpub.settings.model import Settings
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,11 @@ class BotSettings:
     reopen: bool = False
     dry_run: bool = False
     max_prs: int | None = None
+    project: str | None = None
+    ignore: tuple[str, ...] = ()  # workflow path globs left alone
+    # The run's settings, from which each repository's own are resolved (its pyproject.toml
+    # [tool.trustpub] and --config's tables); None: these fields hold for every repository.
+    settings: Settings | None = None
 
 
 class PullCount:
@@ -99,7 +105,15 @@ class Upsert:
 
     def __call__(self, c: Candidate) -> BotResult:
         snap = self.source.snapshot(c)  # no workflow files in an empty repository
-        result = migrate_repository(c.full_name, snap.texts, snap.reader, self.settings.options)
+        own, result = for_repository(self.settings, c.full_name, snap.texts, snap.reader)
+        if own is not self.settings:  # its own settings (pyproject.toml, --config)
+            writes = replace(self.writes, branch=own.branch)
+            if own.branch != self.settings.branch:  # read with the run's branch: look again
+                snap = writes.with_branch(c.repo, snap)
+            return replace(self, settings=own, writes=writes)._after_reading(c, snap, result)
+        return self._after_reading(c, snap, result)
+
+    def _after_reading(self, c: Candidate, snap: Snapshot, result: RepositoryResult) -> BotResult:
         if not result.changed_files:
             return without_changes(c.full_name, result)
         return self._with_changes(c, snap, result)

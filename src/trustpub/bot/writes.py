@@ -42,6 +42,14 @@ class Writes:
             return snap.pulls
         return tuple(pulls.find_pulls(repo, self.branch))
 
+    def with_branch(self, repo: Any, snap: Snapshot) -> Snapshot:
+        """The snapshot with this branch and its pull requests (a repository's own settings may
+        name another branch than the run's, which the batched read looked at)."""
+        if self.gql is not None and snap.head is not None:
+            state, found = GraphQLWrites(self.gql, self.branch).look(snap)
+            return replace(snap, branch=state, pulls=found)
+        return replace(snap, branch=None, pulls=None)  # REST: looked up when needed
+
     def default_head(self, repo: Any, snap: Snapshot) -> str | None:
         if snap.head is not None:
             return snap.head

@@ -13,32 +13,49 @@ import sys
 from trustpub.exit_codes import EXIT_CHANGES_NEEDED, EXIT_FAILED, EXIT_OK
 from trustpub.fleet.runner import RepositoryReport
 from trustpub.report.output import Output
-from trustpub.report.text import print_diff, print_report
+from trustpub.report.paths import shown
+from trustpub.report.text import print_diff, print_findings, print_report
 from trustpub.repository import Outcome
 
 
 def emit(out: Output, reports: list[RepositoryReport], command: str, fmt: str) -> None:
     # Each format's renderer is imported only when it is asked for: start-up counts here.
-    if fmt == "json":
+    if fmt == "json":  # programs get the repository-relative paths, beside each checkout's name
         from trustpub.report.data import report_document
 
         document = report_document([(r.result, r.github) for r in reports])
         sys.stdout.write(json.dumps(document, indent=2) + "\n")
-    elif fmt == "markdown":
+        return
+    results = [shown(r.root, r.result) for r in reports]
+    if fmt == "markdown":
         from trustpub.report.markdown import repository_markdown
 
-        sys.stdout.write("\n".join(repository_markdown(r.result, r.github) for r in reports))
+        sys.stdout.write(
+            "\n".join(
+                repository_markdown(res, r.github) for res, r in zip(results, reports, strict=True)
+            )
+        )
     elif fmt == "sarif":
         from trustpub.report.sarif import sarif_document
 
-        sys.stdout.write(json.dumps(sarif_document([r.result for r in reports]), indent=2) + "\n")
+        sys.stdout.write(json.dumps(sarif_document(results), indent=2) + "\n")
+    elif fmt == "github":
+        from trustpub.report.github import workflow_commands
+
+        for result in results:
+            for line in workflow_commands(result):
+                out.line(line)
+        _summary(out, reports)
     else:
-        if command == "check":
-            _print_findings(out, reports)
-        for report in reports:
-            if command != "check":
-                print_diff(out, report.result)
-            print_report(out, report.result, report.github)
+        for number, (result, report) in enumerate(zip(results, reports, strict=True)):
+            if len(reports) > 1:  # which checkout the lines below belong to
+                blank = "\n" if number else ""
+                out.line(f"{blank}{result.name}: {result.outcome.value}", "bold")
+            if command == "check":
+                print_findings(out, result)
+            else:
+                print_diff(out, result)
+            print_report(out, result, report.github)
         _summary(out, reports)
 
 
@@ -60,13 +77,3 @@ def _summary(out: Output, reports: list[RepositoryReport]) -> None:
     parts = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items()))
     noun = "repository" if len(reports) == 1 else "repositories"
     out.line(f"\ntrustpub: {len(reports)} {noun}: {parts or 'nothing found'}", "bold")
-
-
-def _print_findings(out: Output, reports: list[RepositoryReport]) -> None:
-    for report in reports:
-        for file in report.result.changed_files:
-            for change in file.changes:
-                out.line(
-                    f"{file.path}:{change.line}: job {change.job}: "
-                    f"token publishing: {change.description}"
-                )

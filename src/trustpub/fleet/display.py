@@ -7,6 +7,7 @@ report of every repository with something to say, and a summary table at the end
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from types import TracebackType
 
@@ -18,12 +19,13 @@ from rich.text import Text
 from trustpub.fleet.runner import RepositoryReport
 from trustpub.fleet.tally import Row, Tally
 from trustpub.report.facts import registration_plan_note
-from trustpub.report.output import ConsoleOutput
-from trustpub.report.text import print_diff, print_pitfalls, print_report
-from trustpub.repository import RepositoryResult
+from trustpub.report.output import BlockOutput, ConsoleOutput
+from trustpub.report.paths import shown
+from trustpub.report.text import print_diff, print_findings, print_pitfalls, print_report
 
 _OUTCOME_STYLES = {"changed": "green", "failed": "red", "skipped": "yellow", "migrated": "cyan"}
 _VERBS = {"check": "Checking", "diff": "Diffing", "apply": "Applying"}
+TABLE_ROWS = 40  # more rows than this are printed as aligned text, even on a terminal
 
 
 class ProgressBar:
@@ -85,24 +87,48 @@ class FleetOutput:
 
 
 class TextOutput(FleetOutput):
+    """Status lines and reports, gathered and printed at most every FLUSH_EVERY seconds: each
+    print redraws the progress bar, and a terminal takes many small writes slowly."""
+
+    FLUSH_EVERY = 0.1
+
+    def __init__(self, command: str, console: Console, quiet: bool, progress_shown: bool) -> None:
+        super().__init__(command, console, quiet, progress_shown)
+        self._pending = BlockOutput()
+        self._flushed_at = time.monotonic()
+
     def repository(self, report: RepositoryReport, row: Row) -> None:
         if self.quiet:
             return
+        out = self._pending
         if row.outcome == "unchanged":
             if not self.progress_shown:
-                self.console.print(Text(_status(row, self.command)))
+                out.line(_status(row, self.command))
+                self._flush_now_and_then()
             return
         style = "bold " + _OUTCOME_STYLES.get(row.outcome, "")
-        self.console.print(Text(_status(row, self.command), style=style.strip()))
-        result = report.result
+        out.line(_status(row, self.command), style.strip())
+        result = shown(report.root, report.result)
         if self.command == "check":
-            _print_findings(self.console, result)
+            print_findings(out, result)
         else:
-            print_diff(ConsoleOutput(self.console), result)
-        print_report(ConsoleOutput(self.console), result, report.github, pitfalls=False)
-        self.console.print()
+            print_diff(out, result)
+        print_report(out, result, report.github, pitfalls=False)
+        out.line()
+        self._flush_now_and_then()
+
+    def _flush_now_and_then(self) -> None:
+        if time.monotonic() - self._flushed_at >= self.FLUSH_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._pending.text:
+            self._pending.print_to(self.console)
+            self._pending = BlockOutput()
+        self._flushed_at = time.monotonic()
 
     def finish(self, tally: Tally, state: Path | None) -> None:
+        self.flush()
         console = self.console
         if tally.rows:
             _print_table(console, tally.rows)
@@ -159,30 +185,26 @@ def _status(row: Row, command: str) -> str:
     return f"{row.repository}: {row.outcome}"
 
 
-def _print_findings(console: Console, result: RepositoryResult) -> None:
-    for file in result.changed_files:
-        for change in file.changes:
-            console.print(
-                Text(
-                    f"{file.path}:{change.line}: job {change.job}: "
-                    f"token publishing: {change.description}"
-                )
-            )
-
-
 def _print_table(console: Console, rows: list[Row]) -> None:
     headers = ("repository", "outcome", "files changed", "publishers to register")
     cells = [
         (r.repository, r.outcome, str(r.files_changed), str(r.publishers), *_last(r)) for r in rows
     ]
-    if not console.is_terminal:  # a log or a file: aligned plain text that never wraps
+    # A log or a file, or more rows than a screen shows: aligned text that never wraps (rich
+    # lays a table out cell by cell, which costs about a second per thousand rows).
+    if not console.is_terminal or len(rows) > TABLE_ROWS:
         titles = (*headers, "obsolete secrets", "details")
         widths = [max(len(t), *(len(c[i]) for c in cells)) for i, t in enumerate(titles)]
-        lines = (
-            "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
-            for line in (titles, *cells)
+        out = BlockOutput()
+        out.line(
+            "  ".join(t.ljust(w) for t, w in zip(titles, widths, strict=True)).rstrip(), "bold"
         )
-        console.print(Text("\n".join(lines)))  # one print: rich's cost is per call
+        for cell in cells:
+            padded = [c.ljust(w) for c, w in zip(cell, widths, strict=True)]
+            out.text.append(padded[0] + "  ")
+            out.text.append(padded[1], _OUTCOME_STYLES.get(cell[1]) or None)
+            out.line(("  " + "  ".join(padded[2:])).rstrip())
+        out.print_to(console)
         return
     table = Table(title="Summary", title_justify="left", show_edge=False, pad_edge=False)
     table.add_column("repository", overflow="fold", min_width=12)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,9 @@ from trustpub.fleet.display import FleetOutput, TextOutput, closing_notes, write
 from trustpub.fleet.runner import RepositoryReport
 from trustpub.fleet.tally import Row, Tally
 from trustpub.report.data import SCHEMA_VERSION, repository_json
+from trustpub.report.github import workflow_commands
 from trustpub.report.markdown import repository_markdown
+from trustpub.report.paths import shown
 from trustpub.report.sarif import sarif_document
 from trustpub.repository import RepositoryResult
 
@@ -64,7 +65,7 @@ class MarkdownOutput(FleetOutput):
 
     def repository(self, report: RepositoryReport, row: Row) -> None:
         if row.outcome != "unchanged":
-            write(repository_markdown(report.result, report.github) + "\n")
+            write(repository_markdown(shown(report.root, report.result), report.github) + "\n")
 
     def finish(self, tally: Tally, state: Path | None) -> None:
         lines = ["## Summary", ""]
@@ -94,13 +95,26 @@ class SarifOutput(FleetOutput):
 
     def repository(self, report: RepositoryReport, row: Row) -> None:
         result = report.result
-        if any(f.changed or f.skips or f.failure for f in result.files):
-            files = tuple(replace(f, path=f"{row.repository}/{f.path}") for f in result.files)
-            self._found.append(replace(result, files=files))
+        if result.token_publishing_remains or any(f.failure for f in result.files):
+            self._found.append(shown(report.root, result))
 
     def finish(self, tally: Tally, state: Path | None) -> None:
         document: dict[str, Any] = sarif_document(self._found)
         write(json.dumps(document, indent=2) + "\n")
+
+
+class GitHubOutput(FleetOutput):
+    """Workflow commands: an `::error` annotation per problem, as each repository finishes."""
+
+    def repository(self, report: RepositoryReport, row: Row) -> None:
+        lines = workflow_commands(shown(report.root, report.result))
+        if lines:
+            write("\n".join(lines) + "\n")
+
+    def finish(self, tally: Tally, state: Path | None) -> None:
+        write(f"trustpub {self.command}: {tally.total:,} repositories: {tally.counts_text()}\n")
+        for line in closing_notes(tally, state):
+            write(line + "\n")
 
 
 OUTPUTS: dict[str, type[FleetOutput]] = {
@@ -108,6 +122,7 @@ OUTPUTS: dict[str, type[FleetOutput]] = {
     "json": JsonLinesOutput,
     "markdown": MarkdownOutput,
     "sarif": SarifOutput,
+    "github": GitHubOutput,
 }
 
 

@@ -36,6 +36,7 @@ def migrate_checkout(
     options: Options | None = None,
     project: str | None = None,
     github: str | None = None,
+    ignore: tuple[str, ...] = (),
     remote: bool = True,
 ) -> CheckoutRun:
     """Read a checkout's workflow files (or just `only`) and run the engine over them.
@@ -58,7 +59,7 @@ def migrate_checkout(
             continue
         texts[file.relative] = file.text
         files[file.relative] = file
-    result = migrate_repository(str(root), texts, directory_reader(root), options, project)
+    result = migrate_repository(str(root), texts, directory_reader(root), options, project, ignore)
     if unreadable:
         result = replace(
             result, files=tuple(sorted((*result.files, *unreadable), key=lambda f: f.path))

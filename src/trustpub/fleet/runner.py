@@ -23,6 +23,8 @@ from trustpub.rewrite.result import Options
 if TYPE_CHECKING:  # the process pool is imported only when a run uses one
     from concurrent.futures import Future, ProcessPoolExecutor
 
+    from trustpub.settings.model import Settings
+
 WINDOW_PER_JOB = 4  # tasks in flight per worker: keeps workers busy, memory bounded
 MAX_CHUNK = 16  # repositories per task at most
 WORKER_DIED = (
@@ -39,9 +41,25 @@ class RepositoryJob:
     options: Options
     project: str | None = None
     github: str | None = None
+    ignore: tuple[str, ...] = ()  # workflow path globs left alone (the `ignore` setting)
+    # The run's settings: each checkout's own are resolved from them (its pyproject.toml
+    # [tool.trustpub], --config's tables); None: the fields above hold for every checkout.
+    settings: Settings | None = None
     # Read each checkout's `origin` remote always (a report format that shows it for every
     # repository), or only for a result that names it (text: publishers, secrets).
     remote: bool = True
+
+    def for_checkout(self, root: Path) -> RepositoryJob:
+        if self.settings is None:
+            return self
+        from trustpub.settings.repository import checkout_settings
+
+        own = checkout_settings(self.settings, root)
+        if own is self.settings:
+            return self
+        return RepositoryJob(
+            self.command, own.options(), own.project, own.github, own.ignore, remote=self.remote
+        )
 
 
 @dataclass(frozen=True)
@@ -69,12 +87,18 @@ def process_repository(target: Target, job: RepositoryJob) -> RepositoryReport:
     if target.problem:
         return failed_report(target.root, f"{target.root}: {target.problem}")
     from trustpub.fleet.local import apply_changes, migrate_checkout
+    from trustpub.settings.files import ConfigError
 
     try:
+        job = job.for_checkout(target.root)
         only = list(target.only) if target.only is not None else None
-        run = migrate_checkout(target.root, only, job.options, job.project, job.github, job.remote)
+        run = migrate_checkout(
+            target.root, only, job.options, job.project, job.github, job.ignore, job.remote
+        )
         if job.command == "apply":
             run = apply_changes(run)
+    except ConfigError as error:
+        return failed_report(target.root, str(error))
     except Exception as error:  # one repository's bug or I/O error must not stop the fleet
         return failed_report(target.root, one_line(error))
     return RepositoryReport(target.root, run.result, run.github)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 from trustpub.exit_codes import EXIT_CHANGES_NEEDED, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
 from trustpub.fleet.runner import RepositoryReport
 from trustpub.report.facts import registrations
+from trustpub.report.paths import relative_to_here
 from trustpub.repository import Outcome
 
 OUTCOME_ORDER = tuple(outcome.value for outcome in Outcome)
@@ -80,9 +80,7 @@ class Tally:
 
 def display_name(root: Path) -> str:
     """The repository's path relative to the current directory when it is below it."""
-    text = str(root)
-    here = os.getcwd() + os.sep
-    return text[len(here) :] if text.startswith(here) else text
+    return relative_to_here(root) or "."
 
 
 def detail(report: RepositoryReport) -> str:

@@ -81,7 +81,7 @@ class GraphQLWrites:
                 bool(pull.get("isDraft")),
                 str(pull["id"]),
             )
-        _, pulls = self._look(snap)  # lost, or "already exists": the first try made it
+        _, pulls = self.look(snap)  # lost, or "already exists": the first try made it
         mine = [p for p in pulls if p.is_open and p.ours]
         if not mine:
             raise GraphQLError(f"{snap.full_name}: the pull request was not opened")
@@ -91,7 +91,7 @@ class GraphQLWrites:
         payload = {"pullRequestId": pull.node_id, "title": title, "body": body}
         if self._mutate(UPDATE_PULL, payload, "updatePullRequest") is not None:
             return
-        _, pulls = self._look(snap)
+        _, pulls = self.look(snap)
         if not any(p.number == pull.number and p.body == body for p in pulls):
             raise GraphQLError(f"{snap.full_name}: pull request #{pull.number} was not updated")
 
@@ -105,7 +105,7 @@ class GraphQLWrites:
         ref = (made or {}).get("ref")
         if ref:
             return BranchState(self.branch, snap.head, None, "", str(ref["id"]))
-        state, _ = self._look(snap)  # lost, or made meanwhile
+        state, _ = self.look(snap)  # lost, or made meanwhile
         if state.sha != snap.head:
             raise BranchMoved(
                 f"branch {self.branch} appeared at {state.sha} while trustpub made it"
@@ -116,7 +116,7 @@ class GraphQLWrites:
         payload = {"refId": state.ref_id, "oid": snap.head, "force": True}
         made = self._mutate(UPDATE_REF, payload, "updateRef")
         if made is None:
-            again, _ = self._look(snap)
+            again, _ = self.look(snap)
             if again.sha != snap.head:
                 raise BranchMoved(f"branch {self.branch} could not be moved to {snap.head}")
         return BranchState(self.branch, snap.head, None, "", state.ref_id)
@@ -145,7 +145,7 @@ class GraphQLWrites:
         }
         if self._mutate(CREATE_COMMIT, payload, "createCommitOnBranch") is not None:
             return
-        again, _ = self._look(snap)  # lost (the retry found the branch moved by the first try)?
+        again, _ = self.look(snap)  # lost (the retry found the branch moved by the first try)?
         if not (again.ours and again.fingerprint == wanted):
             raise BranchMoved(f"branch {self.branch} moved while trustpub committed to it")
 
@@ -168,7 +168,8 @@ class GraphQLWrites:
             raise GraphQLError(f"GitHub answered {field} with nothing")
         return made if isinstance(made, dict) else None
 
-    def _look(self, snap: Snapshot) -> tuple[BranchState, tuple[Pull, ...]]:
+    def look(self, snap: Snapshot) -> tuple[BranchState, tuple[Pull, ...]]:
+        """The branch and its pull requests as they are now (one query)."""
         owner, _, name = snap.full_name.partition("/")
         variables = {
             "owner": owner,

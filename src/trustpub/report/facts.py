@@ -106,8 +106,8 @@ def unified_diff(file: RewriteResult) -> str:
     lines = difflib.unified_diff(
         file.original.splitlines(keepends=True),
         file.text.splitlines(keepends=True),
-        f"a/{file.path}",
-        f"b/{file.path}",
+        f"a/{file.path.lstrip('/')}",  # an absolute path (outside the current directory)
+        f"b/{file.path.lstrip('/')}",
     )
     return "".join(
         line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines

@@ -28,6 +28,19 @@ def print_diff(out: Output, repo: RepositoryResult) -> None:
             out.line(line, style)
 
 
+def print_findings(out: Output, repo: RepositoryResult) -> None:
+    """`check`: one line per token upload the migration would remove (those left alone follow
+    in the report, with what to do by hand)."""
+    from trustpub.report.problems import TOKEN_PUBLISHING, problems
+
+    for problem in problems(repo):
+        if problem.rule == TOKEN_PUBLISHING:
+            column = f"{problem.column}:" if problem.column else ""
+            out.line(f"{problem.path}:{problem.line}:{column} token publishing: {problem.message}")
+            for change in problem.changes:
+                out.line(f"    {change}")
+
+
 def print_report(
     out: Output, repo: RepositoryResult, github: str | None, pitfalls: bool = True
 ) -> None:

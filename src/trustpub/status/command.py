@@ -2,167 +2,58 @@
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 import typer
 
-from trustpub.bot import options as o
+from trustpub.bot.defaults import DEFAULT_BRANCH
 from trustpub.exit_codes import EXIT_USAGE
+from trustpub.github.defaults import DEFAULT_BASE_URL, DEFAULT_TOKEN_ENV
+from trustpub.settings.model import filled
 
 if TYPE_CHECKING:
     from trustpub.bot.discovery import Selection
+    from trustpub.settings.model import Settings as CommandSettings
 
 
-class StatusFormat(str, enum.Enum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
-
-
-Checkouts = Annotated[
-    list[Path] | None,
-    typer.Argument(
-        help="Local checkouts, named on GitHub by their `origin` remote.",
-        exists=True,
-        file_okay=False,
-        show_default=False,
-    ),
-]
-PypiUrl = Annotated[
-    str, typer.Option("--pypi-url", metavar="URL", help="PyPI (or a server with its APIs).")
-]
-TestPypiUrl = Annotated[
-    str, typer.Option("--testpypi-url", metavar="URL", help="TestPyPI (or a server like it).")
-]
-DeleteSecrets = Annotated[
-    bool,
-    typer.Option(
-        "--delete-secrets",
-        help="Delete the old secrets that are provably unused after a confirmed trusted "
-        "release (asks first; --yes to skip the question).",
-    ),
-]
-IncludeOrgSecrets = Annotated[
-    bool,
-    typer.Option(
-        "--include-org-secrets",
-        help="Also consider organisation secrets (deleted only when no repository that can "
-        "see them still uses them).",
-    ),
-]
-Yes = Annotated[
-    bool, typer.Option("--yes", "-y", help="Delete without asking (the list is shown).")
-]
-DryRun = Annotated[bool, typer.Option("--dry-run", help="Show the deletion plan; delete nothing.")]
-Verify = Annotated[
-    bool,
-    typer.Option("--verify", help="Check provenance signatures (needs trustpub[verify])."),
-]
-Project = Annotated[str | None, typer.Option("--project", help="PyPI project name.")]
-StatusState = Annotated[
-    Path | None,
-    typer.Option(
-        "--state",
-        metavar="FILE",
-        dir_okay=False,
-        help="JSON Lines history: report what moved since the previous run; --resume goes on "
-        "after an interrupted run.",
-    ),
-]
-
-
-def status_command(
-    checkouts: Checkouts = None,
-    org: o.Org = None,
-    user: o.User = None,
-    repo: o.Repo = None,
-    repos_file: o.ReposFile = None,
-    include_archived: o.IncludeArchived = False,
-    include_forks: o.IncludeForks = False,
-    include: o.Include = None,
-    exclude: o.Exclude = None,
-    topic: o.Topic = None,
-    shard: o.Shard = None,
-    branch: o.Branch = o.DEFAULT_BRANCH,
-    project: Project = None,
-    pypi_environment: o.PypiEnvironment = "pypi",
-    testpypi_environment: o.TestPypiEnvironment = "testpypi",
-    pypi_url: PypiUrl = "https://pypi.org",
-    testpypi_url: TestPypiUrl = "https://test.pypi.org",
-    verify: Verify = False,
-    fmt: Annotated[StatusFormat, typer.Option("--format", help="Output format.")] = (
-        StatusFormat.text
-    ),
-    state: StatusState = None,
-    resume: o.Resume = False,
-    delete_secrets: DeleteSecrets = False,
-    include_org_secrets: IncludeOrgSecrets = False,
-    yes: Yes = False,
-    dry_run: DryRun = False,
-    token_env: o.TokenEnv = o.DEFAULT_TOKEN_ENV,
-    base_url: o.BaseUrl = o.DEFAULT_BASE_URL,
-) -> None:
+def status_command(command: CommandSettings) -> None:
     """Where each repository stands: pull request, first trusted release, old secrets, next step."""
-    from trustpub.bot.discovery import DiscoveryError, Selection, parse_shard, repos_file_names
+    from trustpub.bot.command import selection_of
+    from trustpub.bot.discovery import DiscoveryError, repos_file_names
 
     try:
-        names = list(repo or [])
-        if repos_file is not None:
-            names += repos_file_names(repos_file)
-        selection = Selection(
-            org=org,
-            user=user,
-            repos=tuple(names),
-            include_archived=include_archived,
-            include_forks=include_forks,
-            include=tuple(include or ()),
-            exclude=tuple(exclude or ()),
-            topics=tuple(t.lower() for t in topic or ()),
-            shard=parse_shard(shard) if shard else None,
-        )
-        if not (org or user or names or checkouts):
+        names = list(command.repos)
+        if command.repos_file is not None:
+            names += repos_file_names(command.repos_file)
+        selection = selection_of(command, tuple(names))
+        if not (command.org or command.user or names or command.paths):
             raise DiscoveryError(
                 "say which repositories: --org, --user, --repo, --repos-file or checkouts"
             )
-        if org and user:
+        if command.org and command.user:
             raise DiscoveryError("use either --org or --user, not both")
-        if resume and state is None:
+        if command.resume and command.state is None:
             raise DiscoveryError("--resume needs --state FILE")
     except DiscoveryError as error:
         typer.echo(f"trustpub: error: {error}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
-    run_checked(
-        selection,
-        tuple(checkouts or ()),
-        Settings(
-            branch=branch,
-            project=project,
-            pypi_environment=pypi_environment,
-            testpypi_environment=testpypi_environment,
-            pypi_url=pypi_url,
-            testpypi_url=testpypi_url,
-            verify=verify,
-            fmt=fmt.value,
-            state=state,
-            resume=resume,
-            delete=delete_secrets,
-            include_org_secrets=include_org_secrets,
-            yes=yes,
-            dry_run=dry_run,
-            token_env=token_env,
-            base_url=base_url,
-        ),
+    settings = filled(
+        Settings,
+        command,
+        fmt=command.format,
+        delete=command.delete_secrets,
+        base_url=command.base_url or DEFAULT_BASE_URL,
     )
+    run_checked(selection, command.paths, settings)
 
 
 @dataclass(frozen=True)
 class Settings:
     """The command line's choices for a status (or `secrets --delete`) run."""
 
-    branch: str = o.DEFAULT_BRANCH
+    branch: str = DEFAULT_BRANCH
     project: str | None = None
     pypi_environment: str = "pypi"
     testpypi_environment: str = "testpypi"
@@ -176,8 +67,8 @@ class Settings:
     include_org_secrets: bool = False
     yes: bool = False
     dry_run: bool = False
-    token_env: str = o.DEFAULT_TOKEN_ENV
-    base_url: str = o.DEFAULT_BASE_URL
+    token_env: str = DEFAULT_TOKEN_ENV
+    base_url: str = DEFAULT_BASE_URL
 
 
 def run_checked(selection: Selection, checkouts: tuple[Path, ...], settings: Settings) -> None:
