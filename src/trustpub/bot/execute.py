@@ -76,6 +76,7 @@ def execute(
     gate = gate_of(gh)  # every request of `gh` passes it, first try or retry
     gate.timer.interrupt.clear()  # a previous run may have stopped its waits
     gate.interval = config.write_interval
+    gate.max_wait = config.max_wait
     gate.announce = _announcer(err)
     gate.begin()
     platform = detect_platform(gh, gh.requester.base_url, config.enterprise)

@@ -16,6 +16,7 @@ import contextlib
 import json
 import re
 import threading
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -26,6 +27,9 @@ from trustpub.bot.timer import Timer
 SECONDARY_WAIT = 60.0  # "wait at least one minute before retrying"
 MAX_SECONDARY_WAIT = 900.0  # 60, 120, 240, 480, then 900 s each time
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# GitHub's secondary limits on content-creating requests: at most 80 a minute, 500 an hour.
+WRITE_WINDOWS = ((60.0, 80), (3600.0, 500))
+ANNOUNCED_WRITE_WAIT = 30.0  # a wait of the write windows this long is said
 _OPERATION = re.compile(r"^\s*(?:#[^\n]*\n\s*)*(query|mutation|subscription|\{)")
 
 
@@ -40,12 +44,14 @@ class Wait:
     seconds: float
     until: float  # epoch seconds
     reason: str
+    writes_only: bool = False  # reads go on
 
     def describe(self) -> str:
         until = datetime.fromtimestamp(self.until, timezone.utc)
+        held = "no write" if self.writes_only else "no request"
         return (
             f"trustpub: waiting {round(self.seconds)} s, until {until:%H:%M:%S} UTC: "
-            f"{self.reason}; no request is sent until then"
+            f"{self.reason}; {held} is sent until then"
         )
 
 
@@ -127,6 +133,28 @@ class Pause:
         return wait
 
 
+class WriteWindows:
+    """When the next write may go so that no window holds more writes than GitHub allows."""
+
+    def __init__(self, windows: tuple[tuple[float, int], ...] = WRITE_WINDOWS) -> None:
+        self.windows = windows
+        self.sent: deque[float] = deque()
+
+    def ready(self, now: float) -> float:
+        longest = max(seconds for seconds, _ in self.windows)
+        while self.sent and self.sent[0] <= now - longest:
+            self.sent.popleft()
+        ready = now
+        for seconds, most in self.windows:
+            recent = [moment for moment in self.sent if moment > now - seconds]
+            if len(recent) >= most:
+                ready = max(ready, recent[-most] + seconds)
+        return ready
+
+    def note(self, moment: float) -> None:
+        self.sent.append(moment)
+
+
 @dataclass
 class Ticket:
     """One attempt admitted by the gate, until it has an answer (or failed)."""
@@ -150,6 +178,9 @@ class RequestGate:
     writes: int = 0
     # The primary budgets as the last answers told: resource -> (remaining, reset epoch).
     limits: dict[str, tuple[int, float]] = field(default_factory=dict, init=False)
+    # The longest wait of the write windows the run accepts (None: any); beyond it, it stops.
+    max_wait: float | None = None
+    windows: WriteWindows = field(default_factory=WriteWindows)
     _write_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
     _last_write: float | None = field(default=None, init=False)
     _local: threading.local = field(default_factory=threading.local, init=False)
@@ -215,16 +246,31 @@ class RequestGate:
                 self.limits[resource] = (int(float(remaining)), float(reset))
 
     def _clear_to_send(self, write: bool) -> int:
+        said = 0.0
         while True:
             generation = self.pause.wait()
-            if not write or self._last_write is None or not self.interval:
+            if not write:
                 return generation
-            ready = self._last_write + self.interval
-            if ready <= self.timer.now():
+            now = self.timer.now()
+            ready = self.windows.ready(now)
+            if self._last_write is not None and self.interval:
+                ready = max(ready, self._last_write + self.interval)
+            if ready <= now:
+                self.windows.note(now)
                 return generation
-            self.timer.wait_until(
-                ready
-            )  # then look at the pause again: it may have begun meanwhile
+            if ready - now >= ANNOUNCED_WRITE_WAIT and ready > said:
+                said = ready
+                self._window_wait(ready - now, ready)
+            self.timer.wait_until(ready)  # then look at the pause again: it may have begun
+
+    def _window_wait(self, seconds: float, until: float) -> None:
+        """Writes wait for GitHub's limit on content-creating requests (reads go on)."""
+        reason = "GitHub allows 80 content-creating requests a minute and 500 an hour"
+        if self.max_wait is not None and seconds > self.max_wait:
+            from github.GithubException import RateLimitExceededExceedsMaxWait
+
+            raise RateLimitExceededExceedsMaxWait(403, {"message": reason}, {}, wait=seconds)
+        self.announce(Wait(seconds, until, reason, writes_only=True))
 
 
 def is_write(method: str, url: str, body: object = None) -> bool:
