@@ -45,6 +45,9 @@ class RepositoryJob:
     # The run's settings: each checkout's own are resolved from them (its pyproject.toml
     # [tool.trustpub], --config's tables); None: the fields above hold for every checkout.
     settings: Settings | None = None
+    # Read each checkout's `origin` remote always (a report format that shows it for every
+    # repository), or only for a result that names it (text: publishers, secrets).
+    remote: bool = True
 
     def for_checkout(self, root: Path) -> RepositoryJob:
         if self.settings is None:
@@ -54,7 +57,9 @@ class RepositoryJob:
         own = checkout_settings(self.settings, root)
         if own is self.settings:
             return self
-        return RepositoryJob(self.command, own.options(), own.project, own.github, own.ignore)
+        return RepositoryJob(
+            self.command, own.options(), own.project, own.github, own.ignore, remote=self.remote
+        )
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,9 @@ def process_repository(target: Target, job: RepositoryJob) -> RepositoryReport:
     try:
         job = job.for_checkout(target.root)
         only = list(target.only) if target.only is not None else None
-        run = migrate_checkout(target.root, only, job.options, job.project, job.github, job.ignore)
+        run = migrate_checkout(
+            target.root, only, job.options, job.project, job.github, job.ignore, job.remote
+        )
         if job.command == "apply":
             run = apply_changes(run)
     except ConfigError as error:

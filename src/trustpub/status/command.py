@@ -46,6 +46,7 @@ def status_command(command: Settings) -> None:
 def run_checked(selection: Selection, checkouts: tuple[Path, ...], settings: Settings) -> None:
     """Connect, run, and end with the exit code (`typer.Exit`); `secrets --delete` runs it too."""
     from trustpub.github.client import GitHubAccessError, settings_from_environment
+    from trustpub.github.enterprise import detect_platform
     from trustpub.rewrite.result import Options
     from trustpub.status.github_reader import ReadSettings
     from trustpub.status.run import StatusRequest, run_status, stdin_confirm
@@ -61,10 +62,14 @@ def run_checked(selection: Selection, checkouts: tuple[Path, ...], settings: Set
     except GitHubAccessError as error:
         typer.echo(f"trustpub: error: {error}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
+    gh = github.connect()
+    # GitHub Enterprise Server is what the server says it is (GET /meta), not what the URL
+    # suggests (see github/enterprise.py).
+    enterprise = detect_platform(gh, github.base_url).enterprise
     options = Options(
         pypi_environment=s.pypi_environment,
         testpypi_environment=s.testpypi_environment,
-        github_enterprise=github.is_enterprise,
+        github_enterprise=enterprise,
         publishers_in_use=True,
     )
     request = filled(
@@ -77,7 +82,6 @@ def run_checked(selection: Selection, checkouts: tuple[Path, ...], settings: Set
         fmt=s.format,
         delete=s.delete_secrets,
     )
-    gh = github.connect()
     try:
         code = run_status(
             gh,
