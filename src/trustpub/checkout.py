@@ -28,31 +28,94 @@ class WorkflowFile:
     raw: bytes  # the exact bytes read, to detect a change on disk before writing
 
 
+@dataclass(frozen=True)
+class Found:
+    """A file to read, and whether a symbolic link is on its way from the repository root (the
+    file itself, or a directory between): only then does it need resolving. None: not known."""
+
+    path: Path
+    linked: bool | None
+
+
 def is_checkout(path: Path) -> bool:
     return (path / ".git").exists() or (path / ".github" / "workflows").is_dir()
 
 
+def find_workflows(root: Path) -> list[Found]:
+    """Workflow files GitHub would run, plus composite actions, sorted.
+
+    The repository's directory, `.github` and `.github/workflows` are each read once; whether
+    an entry is a symbolic link comes with the listing, so no file costs an `lstat` of its own.
+    """
+    top = _scan(root)
+    found: list[Found] = []
+    github = top.get(".github")
+    if github is not None and _is_dir(github):
+        linked = github.is_symlink()
+        inner = _scan(github.path)
+        workflows = inner.get("workflows")
+        if workflows is not None and _is_dir(workflows):
+            through = linked or workflows.is_symlink()
+            found += [
+                Found(Path(entry.path), through or entry.is_symlink())
+                for entry in _scan(workflows.path).values()
+                if entry.name.endswith(WORKFLOW_SUFFIXES)
+            ]
+        actions = inner.get("actions")
+        if actions is not None and not actions.is_symlink() and _is_dir(actions):
+            found += _composite_actions(actions.path, linked)
+    for name in ACTION_FILES:
+        entry = top.get(name)
+        if entry is not None:
+            found.append(Found(Path(entry.path), entry.is_symlink()))
+    return sorted(found, key=lambda f: f.path)
+
+
 def workflow_paths(root: Path) -> list[Path]:
-    """Workflow files GitHub would run, plus composite actions, sorted."""
-    found: list[Path] = []
+    """The paths `find_workflows` finds."""
+    return [found.path for found in find_workflows(root)]
+
+
+ACTION_FILES = ("action.yml", "action.yaml")
+
+
+def _scan(directory: str | Path) -> dict[str, os.DirEntry[str]]:
     try:
-        with os.scandir(root / ".github" / "workflows") as entries:
-            found.extend(Path(e.path) for e in entries if e.name.endswith(WORKFLOW_SUFFIXES))
-    except (FileNotFoundError, NotADirectoryError):
-        pass
-    actions = root / ".github" / "actions"
-    if os.path.isdir(actions) and not os.path.islink(actions):
-        found.extend(
-            p for p in actions.rglob("action.y*ml") if p.name in ("action.yml", "action.yaml")
-        )
-    found.extend(p for p in (root / "action.yml", root / "action.yaml") if os.path.exists(p))
-    return sorted(found)
+        with os.scandir(directory) as entries:
+            return {entry.name: entry for entry in entries}
+    except (FileNotFoundError, NotADirectoryError, PermissionError):
+        return {}
 
 
-def read_workflow(root: Path, path: Path) -> WorkflowFile:
-    """Read a workflow file exactly (BOM and line endings kept), refusing unsafe ones."""
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()  # a symbolic link is followed: one stat, for links only
+    except OSError:
+        return False
+
+
+def _composite_actions(directory: str, linked: bool) -> list[Found]:
+    """`action.yml`/`action.yaml` anywhere below, never through a symlinked directory."""
+    found: list[Found] = []
+    pending = [directory]
+    while pending:
+        for entry in _scan(pending.pop()).values():
+            if entry.name in ACTION_FILES:
+                found.append(Found(Path(entry.path), linked or entry.is_symlink()))
+            elif not entry.is_symlink() and _is_dir(entry):
+                pending.append(entry.path)
+    return found
+
+
+def read_workflow(root: Path, path: Path, linked: bool | None = None) -> WorkflowFile:
+    """Read a workflow file exactly (BOM and line endings kept), refusing unsafe ones.
+
+    `linked`: whether a symbolic link is on the way from `root` (from the directory listing);
+    None to find out here.
+    """
     relative = _relative(root, path)
-    if _through_symlink(root, path) and not _inside(root, path.resolve()):
+    through = _through_symlink(root, path) if linked is None else linked
+    if through and not _inside(root, path.resolve()):
         raise CheckoutError(f"{relative}: a symlink pointing outside the repository; not followed")
     try:
         raw = path.read_bytes()

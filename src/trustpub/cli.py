@@ -58,7 +58,13 @@ def _run_local(settings: Settings) -> None:
     if settings.pypi_reviewers and not settings.create_environments:
         raise typer.BadParameter("needs --create-environments", param_hint="--pypi-reviewer")
     job = RepositoryJob(
-        command, settings.options(), settings.project, settings.github, settings.ignore, settings
+        command,
+        settings.options(),
+        settings.project,
+        settings.github,
+        settings.ignore,
+        settings,
+        remote=settings.format != "text",
     )
     look_up: GitHubLookup | None = None
     if command != "check":  # `check` never loads the GitHub layer

@@ -3,20 +3,25 @@ safety check every test ends with (see conftest.py)."""
 
 from __future__ import annotations
 
+import base64
 import io
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rich.console import Console
 
-from fake_github import FakeClockRetry, FakeGitHub
+from fake_github import FakeGitHub
+from fake_github.shapes import node_id
 from trustpub.bot.discovery import Selection
 from trustpub.bot.display import Summary
 from trustpub.bot.execute import Consoles, RunConfig, execute
 from trustpub.bot.outcomes import BotResult
 from trustpub.bot.timer import Timer
 from trustpub.bot.upsert import DEFAULT_BRANCH, BotSettings
+from trustpub.github.client import GitHubSettings, Token
+from virtual_time import virtual_timer
 
 # A token that looks real, so that a leak of it anywhere is easy to search for.
 TOKEN = "ghp_BotNeverPrintsThisToken0123456789abcdef"
@@ -201,10 +206,74 @@ class Run:
 OWNED_BRANCHES: dict[int, set[str]] = {}
 
 
+# Where a write (or a read) goes, through each API: what a fault is aimed at.
+REST_TARGETS: dict[str, dict[str, Any]] = {
+    "tree": {"method": "POST", "path": "/repos/*/git/trees"},
+    "commit": {"method": "POST", "path": "/repos/*/git/commits"},
+    "ref": {"method": "POST", "path": "/repos/*/git/refs"},
+    "pull": {"method": "POST", "path": "/repos/*/pulls"},
+    "update": {"method": "PATCH"},
+    "reads": {"method": "GET"},
+    "workflows": {"method": "GET", "path": "/repos/*/contents/*"},
+}
+GRAPHQL_TARGETS: dict[str, dict[str, Any]] = {
+    "tree": {"path": "/graphql", "graphql": "createCommitOnBranch"},  # the tree is the commit's
+    "commit": {"path": "/graphql", "graphql": "createCommitOnBranch"},
+    "ref": {"path": "/graphql", "graphql": "createRef"},
+    "pull": {"path": "/graphql", "graphql": "createPullRequest"},
+    "update": {"path": "/graphql", "graphql": "update(Ref|PullRequest)"},
+    "reads": {"method": "read"},
+    "workflows": {"path": "/graphql", "graphql": "TrustpubRead"},
+}
+
+
+@dataclass(frozen=True)
+class Api:
+    """The API a bot test runs through: GraphQL (reads batched, writes as mutations) or REST."""
+
+    graphql: bool
+
+    def target(self, what: str) -> dict[str, Any]:
+        """Fault keywords aimed at `what`: tree, commit, ref, pull, update, reads, workflows."""
+        return dict((GRAPHQL_TARGETS if self.graphql else REST_TARGETS)[what])
+
+    def repository(self, full_name: str) -> dict[str, Any]:
+        """Fault keywords aimed at every read of one repository."""
+        if self.graphql:  # batched: the query naming it (so the others of its batch too)
+            return {"path": "/graphql", "graphql": re.escape(full_name.partition("/")[2])}
+        return {"path": f"/repos/{full_name}/*"}
+
+
+def write_kinds(fake: FakeGitHub) -> list[tuple[str, str]]:
+    """Each write as (method, what): the REST path after /repos/OWNER/REPO/, or the mutation."""
+    kinds = []
+    for write in fake.requests.writes:
+        if write.path == "/graphql":
+            field = re.search(r"\b(\w+)\(input:", str(write.body["query"]))
+            kinds.append(("mutation", field.group(1) if field else "?"))
+        else:
+            kinds.append((write.method, write.path.split("/", 4)[-1]))
+    return kinds
+
+
+def committed_to(fake: FakeGitHub) -> set[str]:
+    """The repositories that got a commit write (a REST tree, or createCommitOnBranch)."""
+    found = set()
+    for write in fake.requests.writes:
+        if write.path.endswith("/git/trees"):
+            found.add("/".join(write.path.split("/")[2:4]))
+        elif write.path == "/graphql" and "createCommitOnBranch(" in str(write.body["query"]):
+            target = _mutated_branch(fake, "createCommitOnBranch", write.body["variables"]["input"])
+            found.add(target[0] if target else "?")
+    return found
+
+
 @dataclass
 class BotHarness:
     fake: FakeGitHub
-    sleeps: list[float] = field(default_factory=list)
+    sleeps: list[float] = field(default_factory=list)  # every wait, on the fake's clock
+    _timer: Timer | None = None
+    graphql: bool = True  # every run through GraphQL (or, False, through REST only)
 
     @property
     def owned(self) -> set[str]:
@@ -216,11 +285,21 @@ class BotHarness:
 
     @property
     def timer(self) -> Timer:
-        def sleep(seconds: float) -> None:
-            self.sleeps.append(seconds)
-            self.fake.clock.advance(seconds)
+        if self._timer is None:
+            self._timer = virtual_timer(self.fake, self.sleeps)
+        return self._timer
 
-        return Timer(now=self.fake.clock.now, sleep=sleep)
+    def client(self, config: RunConfig, retry_total: int = 10) -> Any:
+        """The production client (GitHubSettings.connect) for the fake, on its clock."""
+        settings = GitHubSettings(
+            Token(self.fake.token),
+            base_url=self.fake.base_url,
+            write_interval=config.write_interval,
+            max_rate_limit_wait=config.max_wait,
+            retry_total=retry_total,
+            timer=self.timer,
+        )
+        return settings.connect()
 
     def run(
         self,
@@ -232,14 +311,8 @@ class BotHarness:
         **client: Any,
     ) -> Run:
         config = config or RunConfig(jobs=4, write_interval=0.0, per_page=PER_PAGE)
-        retry = FakeClockRetry(
-            clock=self.fake.clock,
-            sleeps=self.fake.retry_sleeps,
-            total=client.pop("retry_total", 10),
-            secondary_rate_wait=60.0,
-            max_rate_limit_wait=config.max_wait,
-        )
-        gh = self.fake.client(per_page=config.per_page, retry=retry, **client)
+        config = replace(config, graphql=self.graphql)
+        gh = self.client(config, **client)
         out, err = io.StringIO(), io.StringIO()
         console = Console(
             file=out, width=200, highlight=False, soft_wrap=True, force_terminal=terminal
@@ -255,9 +328,9 @@ class BotHarness:
             settings or BotSettings(),
             config,
             consoles,
-            self.timer,
             on_result,
         )
+        gh.close()
         return Run(code, summary, out.getvalue(), err.getvalue())
 
 
@@ -274,9 +347,49 @@ ALLOWED_WRITES = (
 )
 
 
+ALLOWED_MUTATIONS = (
+    "createRef",
+    "updateRef",
+    "createCommitOnBranch",
+    "createPullRequest",
+    "updatePullRequest",
+)
+
+
+def _mutated_branch(fake: FakeGitHub, field: str, data: dict[str, Any]) -> tuple[str, str] | None:
+    """(repository, branch) a ref-changing mutation writes to; None for the others."""
+    if field == "createRef":
+        repo = next(
+            r
+            for r in fake.world.repos.values()
+            if node_id("Repository", r.id) == data["repositoryId"]
+        )
+        return repo.full_name, data["name"].removeprefix("refs/heads/")
+    if field == "updateRef" or (field == "createCommitOnBranch" and data["branch"].get("id")):
+        ref = data["refId"] if field == "updateRef" else data["branch"]["id"]
+        repo_id, _, qualified = base64.b64decode(ref).decode().removeprefix("REF_").partition(":")
+        return fake.world.repos_by_id[int(repo_id)].full_name, qualified.removeprefix("refs/heads/")
+    if field == "createCommitOnBranch":
+        return data["branch"]["repositoryNameWithOwner"], data["branch"]["branchName"]
+    return None
+
+
+def assert_graphql_write_safe(fake: FakeGitHub, owned: set[str], body: dict[str, Any]) -> None:
+    document = str(body["query"])
+    [field] = [m for m in ALLOWED_MUTATIONS if f" {m}(input:" in document]  # one, and allowed
+    target = _mutated_branch(fake, field, body["variables"]["input"])
+    if target is not None:
+        repo, branch = target
+        assert branch in owned, f"{field} on {repo} branch {branch}, which trustpub does not own"
+        assert branch != fake.repo(repo).default_branch
+
+
 def assert_writes_safe(fake: FakeGitHub, owned: set[str]) -> None:
     """Over the whole write log: only allowed endpoints, refs only of an owned branch."""
     for write in fake.requests.writes:
+        if write.path == "/graphql":
+            assert_graphql_write_safe(fake, owned, write.body)
+            continue
         assert any(
             write.method == method and marker in write.path for method, marker in ALLOWED_WRITES
         ), f"unexpected write {write.method} {write.path}"

@@ -7,7 +7,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from bot_helpers import DEFAULT_BRANCH, OWNED_BRANCHES, TOKEN, BotHarness, assert_writes_safe
+from bot_helpers import (
+    DEFAULT_BRANCH,
+    OWNED_BRANCHES,
+    TOKEN,
+    Api,
+    BotHarness,
+    assert_writes_safe,
+)
 
 from fake_github import FakeGitHub
 from fake_github.plugin import fake_github  # noqa: F401
@@ -23,3 +30,10 @@ def fake() -> Iterator[FakeGitHub]:
 @pytest.fixture
 def bot(fake: FakeGitHub) -> BotHarness:
     return BotHarness(fake)
+
+
+@pytest.fixture(params=["graphql", "rest"])
+def api(request: pytest.FixtureRequest, bot: BotHarness) -> Api:
+    """Run the test through GraphQL, then again through REST only (--no-graphql)."""
+    bot.graphql = request.param == "graphql"
+    return Api(bot.graphql)

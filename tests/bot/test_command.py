@@ -4,19 +4,16 @@ appears nowhere (output, errors, state file, Markdown summary)."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
-from functools import partial
 from pathlib import Path
 
 import pytest
 from bot_helpers import ORG, TOKEN, BotHarness, build_org, open_pulls
 from typer.testing import CliRunner, Result
 
-from fake_github import FakeClockRetry, FakeGitHub
+from fake_github import FakeGitHub
 from json_schemas import assert_valid
 from trustpub.bot import command
 from trustpub.cli import app
-from trustpub.github import client
 
 
 @pytest.fixture
@@ -24,13 +21,7 @@ def cli(fake: FakeGitHub, bot: BotHarness, monkeypatch: pytest.MonkeyPatch) -> F
     """TOKEN in GITHUB_TOKEN; clients and the bot's own waits on the fake's clock."""
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     monkeypatch.delenv("GH_TOKEN", raising=False)
-    retry = partial(FakeClockRetry, fake.clock, fake.retry_sleeps)
-    monkeypatch.setattr(
-        client, "settings_hook", lambda settings: replace(settings, retry_factory=retry)
-    )
     monkeypatch.setattr(command, "TIMER", bot.timer)
-    # the fake is not api.github.com, but stands for it (not GitHub Enterprise Server)
-    monkeypatch.setattr(client.GitHubSettings, "is_enterprise", property(lambda self: False))
     return fake
 
 
@@ -137,3 +128,19 @@ def test_no_token(cli: FakeGitHub, monkeypatch: pytest.MonkeyPatch) -> None:
     result = invoke(cli, "--org", ORG)
     assert result.exit_code == 2
     assert "no GitHub token" in result.output
+
+
+def test_api_choices_on_the_command_line(cli: FakeGitHub) -> None:
+    org = build_org(cli, publishers=2)
+    rest = invoke(cli, "--org", ORG, "--no-graphql", "--format", "json", "--include", "pkg-00")
+    assert rest.exit_code == 0, rest.output
+    assert cli.requests.count("POST", "/graphql") == 0
+    assert json.loads(rest.stdout)["summary"]["requests"]["graphql_queries"] == 0
+    cli.requests.clear()
+    graphql = invoke(cli, "--org", ORG, "--format", "json")
+    counted = json.loads(graphql.stdout)["summary"]["requests"]
+    assert counted["sent"] == len(cli.requests) and counted["writes"] == len(cli.requests.writes)
+    assert counted["graphql_queries"] == 2 and counted["graphql_mutations"] == 3  # pkg-01's PR
+    enterprise = invoke(cli, "--org", ORG, "--enterprise", "--include", "pkg-*")
+    assert "GitHub Enterprise Server (as --enterprise says)" in enterprise.stderr
+    assert all(len(open_pulls(cli, name)) == 1 for name in org.needs_pr)

@@ -3,8 +3,6 @@ its table there and from its pyproject.toml `[tool.trustpub]`; flags win over bo
 
 from __future__ import annotations
 
-from dataclasses import replace
-from functools import partial
 from pathlib import Path
 
 import pytest
@@ -21,10 +19,9 @@ from bot_helpers import (
 )
 from typer.testing import CliRunner, Result
 
-from fake_github import FakeClockRetry, FakeGitHub
+from fake_github import FakeGitHub
 from trustpub.bot import command
 from trustpub.cli import app
-from trustpub.github import client
 
 OWN = "[tool.trustpub]\npypi-environment = 'release'\nlabels = ['own-label']\n"
 
@@ -33,12 +30,7 @@ OWN = "[tool.trustpub]\npypi-environment = 'release'\nlabels = ['own-label']\n"
 def cli(fake: FakeGitHub, bot: BotHarness, monkeypatch: pytest.MonkeyPatch) -> FakeGitHub:
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     monkeypatch.delenv("GH_TOKEN", raising=False)
-    retry = partial(FakeClockRetry, fake.clock, fake.retry_sleeps)
-    monkeypatch.setattr(
-        client, "settings_hook", lambda settings: replace(settings, retry_factory=retry)
-    )
     monkeypatch.setattr(command, "TIMER", bot.timer)
-    monkeypatch.setattr(client.GitHubSettings, "is_enterprise", property(lambda self: False))
     fake.add_org(ORG)
     for name in ("plain", "configured", "own"):
         files = python_repo({"release.yml": PUBLISH}, f"acme-{name}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from bot_helpers import CI, ORG, PUBLISH, BotHarness, build_org, python_repo
+from bot_helpers import CI, ORG, PUBLISH, Api, BotHarness, build_org, python_repo
 
 from fake_github import FakeGitHub
 from fake_github.search import parse, search
@@ -16,40 +16,54 @@ from trustpub.bot.discovery import (
     parse_shard,
     read_names,
 )
+from trustpub.bot.execute import RunConfig
+from trustpub.github.graphql import GraphQL
+from trustpub.github.transport import gate_of
 from trustpub.publishers import SEARCH_QUERIES
 
 
-def names(fake: FakeGitHub, selection: Selection, per_page: int = 5) -> list[str]:
-    found = discover(fake.client(), selection, per_page)
-    return [c.full_name for c in found.candidates]
+def found(bot: BotHarness, selection: Selection, per_page: int = 5) -> discovery.Discovered:
+    """Discovery through the API the harness uses (GraphQL or REST)."""
+    gh = bot.client(RunConfig())
+    gql = GraphQL(gh, gate_of(gh), 900.0) if bot.graphql else None
+    return discover(gh, selection, per_page, gql)
 
 
-def test_org_listing_filters(fake: FakeGitHub) -> None:
+def names(bot: BotHarness, selection: Selection, per_page: int = 5) -> list[str]:
+    return [c.full_name for c in found(bot, selection, per_page).candidates]
+
+
+def test_org_listing_filters(fake: FakeGitHub, bot: BotHarness, api: Api) -> None:
     org = build_org(fake)
-    assert names(fake, Selection(org=ORG)) == org.visited
-    with_all = names(fake, Selection(org=ORG, include_archived=True, include_forks=True))
+    assert names(bot, Selection(org=ORG)) == org.visited
+    with_all = names(bot, Selection(org=ORG, include_archived=True, include_forks=True))
     assert sorted(with_all) == sorted([*org.visited, *org.archived, *org.forks])
-    assert names(fake, Selection(org=ORG, include=("pkg-*",))) == sorted(org.needs_pr)
-    assert names(fake, Selection(org=ORG, include=("acme/web-?",), exclude=("*-1",))) == [
+    assert names(bot, Selection(org=ORG, include=("pkg-*",))) == sorted(org.needs_pr)
+    assert names(bot, Selection(org=ORG, include=("acme/web-?",), exclude=("*-1",))) == [
         f"{ORG}/web-{i}" for i in (0, 2, 3, 4, 5)
     ]
-    assert names(fake, Selection(org=ORG, topics=("python",))) == sorted(org.needs_pr)
-    found = discover(fake.client(), Selection(org=ORG, topics=("python",)), 5)
-    assert found.left_out["without the topic"] == len(org.visited) - len(org.needs_pr)
-    listing = [r for r in fake.requests if r.path.endswith("/repos")]
-    assert all(r.params.get("per_page") == "5" for r in listing)
+    assert names(bot, Selection(org=ORG, topics=("python",))) == sorted(org.needs_pr)
+    topics = found(bot, Selection(org=ORG, topics=("python",)))
+    assert topics.left_out["without the topic"] == len(org.visited) - len(org.needs_pr)
+    if api.graphql:  # pages of 5, cursor by cursor: 32 repositories, 7 pages per listing
+        pages = [r for r in fake.requests if "TrustpubOwnerRepositories" in str(r.body)]
+        assert all(r.body["variables"]["first"] == 5 for r in pages)
+        assert len(pages) == 6 * 7
+    else:
+        listing = [r for r in fake.requests if r.path.endswith("/repos")]
+        assert all(r.params.get("per_page") == "5" for r in listing)
 
 
-def test_user_listing(fake: FakeGitHub) -> None:
+def test_user_listing(fake: FakeGitHub, bot: BotHarness, api: Api) -> None:
     fake.add_user("alice")
     fake.add_repo("alice/lib", files=python_repo({"r.yml": PUBLISH}, "lib"), owner_type="User")
     fake.add_repo("alice/secret", private=True, owner_type="User")
     fake.add_repo("octocat/mine", private=True, owner_type="User")
-    assert names(fake, Selection(user="alice")) == ["alice/lib"]  # public only
-    assert names(fake, Selection(user="octocat")) == ["octocat/mine"]  # the viewer: private too
+    assert names(bot, Selection(user="alice")) == ["alice/lib"]  # public only
+    assert names(bot, Selection(user="octocat")) == ["octocat/mine"]  # the viewer: private too
 
 
-def test_named_repositories(fake: FakeGitHub, bot: BotHarness) -> None:
+def test_named_repositories(fake: FakeGitHub, bot: BotHarness, api: Api) -> None:
     org = build_org(fake, publishers=2)
     selection = Selection(repos=(f"{ORG}/pkg-00", f"{ORG}/old-0", f"{ORG}/nope", f"{ORG}/pkg-00"))
     run = bot.run(selection)
@@ -76,12 +90,12 @@ def test_repos_file_lines() -> None:
         read_names(["acme/a", "not-a-repo"])
 
 
-def test_shards_partition_the_repositories(fake: FakeGitHub) -> None:
+def test_shards_partition_the_repositories(fake: FakeGitHub, bot: BotHarness) -> None:
     org = build_org(fake)
-    shards = [names(fake, Selection(org=ORG, shard=(i, 3))) for i in (1, 2, 3)]
+    shards = [names(bot, Selection(org=ORG, shard=(i, 3))) for i in (1, 2, 3)]
     assert sorted(n for shard in shards for n in shard) == org.visited
     assert all(shards)  # each shard has work
-    assert shards[1] == names(fake, Selection(org=ORG, shard=(2, 3)))  # stable
+    assert shards[1] == names(bot, Selection(org=ORG, shard=(2, 3)))  # stable
     assert in_shard("Acme/Pkg", (1, 2)) == in_shard("acme/pkg", (1, 2))
     assert parse_shard("2/4") == (2, 4)
     for bad in ("0/4", "5/4", "x", "1/0"):
@@ -89,7 +103,7 @@ def test_shards_partition_the_repositories(fake: FakeGitHub) -> None:
             parse_shard(bad)
 
 
-def test_code_search_narrows_and_is_confirmed(fake: FakeGitHub, bot: BotHarness) -> None:
+def test_code_search_narrows_and_is_confirmed(fake: FakeGitHub, bot: BotHarness, api: Api) -> None:
     org = build_org(fake, publishers=3)
     # a hit that is no publish step: code search only suggests, reading decides
     fake.add_repo(f"{ORG}/mentions", files={".github/workflows/ci.yml": CI + "# twine\n"})
@@ -108,8 +122,8 @@ def test_code_search_narrows_and_is_confirmed(fake: FakeGitHub, bot: BotHarness)
     assert sorted(run.outcomes) == visited
     assert run.summary is not None
     assert run.summary.left_out["no publish tool found by code search"] == len(org.unchanged)
-    web = [r for r in fake.requests if r.path.startswith(f"/repos/{ORG}/web-")]
-    assert web == []
+    web = [r for r in fake.requests if f"{ORG}/web-" in r.path or "web-" in str(r.body)]
+    assert web == []  # read neither by REST nor in a GraphQL batch
 
 
 def test_code_search_incomplete_or_capped(
@@ -125,7 +139,7 @@ def test_code_search_incomplete_or_capped(
     assert sorted(run.outcomes) == org.visited
 
 
-def test_unknown_org(fake: FakeGitHub, bot: BotHarness) -> None:
+def test_unknown_org(fake: FakeGitHub, bot: BotHarness, api: Api) -> None:
     run = bot.run(Selection(org="nobody"))
     assert run.code == 2 and run.summary is None
     assert "organisation nobody not found" in run.errors

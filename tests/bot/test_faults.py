@@ -13,11 +13,13 @@ from bot_helpers import (
     ORG,
     PER_PAGE,
     PUBLISH,
+    Api,
     BotHarness,
     Org,
     Run,
     assert_one_clean_commit,
     build_org,
+    committed_to,
     open_pulls,
 )
 
@@ -26,6 +28,8 @@ from trustpub.bot.execute import RunConfig
 from trustpub.bot.outcomes import BotResult
 from trustpub.bot.upsert import BotSettings
 from trustpub.github import pulls
+from trustpub.github.mutations import GraphQLWrites
+from virtual_time import waited
 
 PKG = f"{ORG}/pkg-00"
 RELEASE = ".github/workflows/release.yml"
@@ -51,79 +55,91 @@ def assert_all_done(fake: FakeGitHub, org: Org, *runs: Run) -> None:
         assert seen[name] in ("changed", "updated", "unchanged"), (name, seen[name])
 
 
-def test_server_error_bursts(fake: FakeGitHub, bot: BotHarness) -> None:
+def test_server_error_bursts(fake: FakeGitHub, bot: BotHarness, api: Api) -> None:
     org = build_org(fake, publishers=6)
-    fake.faults.server_error(502, times=4, path="/repos/*/git/trees")
-    fake.faults.server_error(500, times=3, method="POST", path="/repos/*/pulls")
-    fake.faults.server_error(503, times=3, method="POST", path="/repos/*/git/refs")
-    fake.faults.server_error(502, rate=0.1, method="GET")
+    fake.faults.server_error(502, times=4, **api.target("tree"))
+    fake.faults.server_error(500, times=3, **api.target("pull"))
+    fake.faults.server_error(503, times=3, **api.target("ref"))
+    fake.faults.server_error(502, rate=0.1, **api.target("reads"))
     run = bot.run()
     assert_all_done(fake, org, run)
     assert sum(1 for r in fake.requests if r.fault and r.fault.startswith("error:5")) >= 10
 
-    # PATCH is never retried by PyGithub: the bot retries the repository
+    # REST: a PATCH is never retried (the bot retries the repository); GraphQL: the mutation is
     fake.commit(PKG, {RELEASE: PUBLISH.replace("v*", "release-*")})
     fake.faults.clear()
-    fake.faults.server_error(502, times=1, method="PATCH")
+    fake.faults.server_error(502, times=1, **api.target("update"))
     again = bot.run()
     assert again.outcomes[PKG] == "updated"
     assert "release-*" in (fake.read(PKG, RELEASE, ref=DEFAULT_BRANCH) or "")
     assert_all_done(fake, org, again)
 
 
-def test_secondary_limits_with_and_without_retry_after(fake: FakeGitHub, bot: BotHarness) -> None:
+def test_secondary_limits_with_and_without_retry_after(
+    fake: FakeGitHub, bot: BotHarness, api: Api
+) -> None:
     org = build_org(fake, publishers=6)
     fake.faults.secondary_rate_limit(retry_after=30, times=3, method="POST")
-    fake.faults.secondary_rate_limit(times=2, method="GET", path="/repos/*/contents/*")
+    fake.faults.secondary_rate_limit(times=2, **api.target("workflows"))
     run = bot.run()
     assert_all_done(fake, org, run)
-    assert 30.0 in fake.retry_sleeps  # Retry-After honoured
-    assert 60.0 in fake.retry_sleeps  # no Retry-After: a minute
+    assert waited(bot.sleeps, 30.0)  # Retry-After honoured
+    assert waited(bot.sleeps, 60.0)  # no Retry-After: a minute
 
-    # a secondary limit on a PATCH surfaces (never retried by PyGithub): every worker pauses
+    # a secondary limit on an update: every worker pauses (even a PATCH is sent again after it)
     fake.commit(PKG, {RELEASE: PUBLISH.replace("v*", "release-*")})
     fake.faults.clear()
-    fake.faults.secondary_rate_limit(times=1, method="PATCH")
+    fake.faults.secondary_rate_limit(times=1, **api.target("update"))
     again = bot.run()
     assert again.outcomes[PKG] == "updated"
     assert any(s >= 59 for s in bot.sleeps)
 
 
 @pytest.mark.parametrize("retry_after", [None, 5])
-def test_too_many_requests(fake: FakeGitHub, bot: BotHarness, retry_after: int | None) -> None:
+def test_too_many_requests(
+    fake: FakeGitHub, bot: BotHarness, api: Api, retry_after: int | None
+) -> None:
     org = build_org(fake, publishers=4)
     fake.faults.too_many_requests(retry_after=retry_after, times=2, method="POST")
-    fake.faults.too_many_requests(retry_after=retry_after, times=2, method="GET", path="/repos/*")
+    fake.faults.too_many_requests(retry_after=retry_after, times=2, **api.target("reads"))
     run = bot.run()
     assert_all_done(fake, org, run)
     assert run.code == 3  # only the two broken workflows
     if retry_after is None:
-        assert any(s >= 59 for s in bot.sleeps)  # the bot's own back-off
+        assert any(s >= 59 for s in bot.sleeps)  # at least a minute
     else:
-        assert 5.0 in fake.retry_sleeps
+        assert waited(bot.sleeps, 5.0)
 
 
-def test_primary_limit_that_resets(fake: FakeGitHub, bot: BotHarness) -> None:
+def test_primary_limit_that_resets(fake: FakeGitHub, bot: BotHarness, api: Api) -> None:
     org = build_org(fake, publishers=4)
     fake.faults.primary_rate_limit(reset_in=120)
+    if api.graphql:  # its own budget, spent too: GitHub answers 200 with RATE_LIMITED
+        fake.faults.primary_rate_limit(reset_in=120, resource="graphql")
     run = bot.run()
     assert_all_done(fake, org, run)
-    assert any(100 <= s <= 125 for s in fake.retry_sleeps)  # PyGithub waited for the reset
+    assert any(100 <= s <= 125 for s in bot.sleeps)  # every request waited for the reset
 
     # the budget runs low mid-run: the bot waits for the reset before the next repository
     fake.commit(PKG, {RELEASE: PUBLISH.replace("v*", "release-*")})
-    fake.set_rate_limit(remaining=60, reset_in=600)
+    if api.graphql:  # the listing (7 pages of 5) and the read cost 8 of 22 points: 14 < 20
+        fake.set_rate_limit("graphql", remaining=22, reset_in=600)
+    else:
+        fake.set_rate_limit(remaining=60, reset_in=600)
     again = bot.run(config=config(jobs=1))
     assert again.code == 3 and again.outcomes[PKG] == "updated"
     assert any(550 <= s <= 610 for s in bot.sleeps)
 
 
 def test_budget_that_cannot_finish_stops_cleanly_then_resumes(
-    fake: FakeGitHub, bot: BotHarness, tmp_path: Path
+    fake: FakeGitHub, bot: BotHarness, api: Api, tmp_path: Path
 ) -> None:
     org = build_org(fake, publishers=6)
     state = tmp_path / "state.jsonl"
-    fake.set_rate_limit(remaining=120, reset_in=7200)
+    if api.graphql:  # listing 7 and the read 1 point, then 3 mutations per pull request
+        fake.set_rate_limit("graphql", remaining=35, reset_in=7200)
+    else:
+        fake.set_rate_limit(remaining=120, reset_in=7200)
     first = bot.run(config=config(jobs=1, state=state, max_wait=900))
     assert first.code == 4
     assert "stopped: the GitHub API rate limit is spent" in first.output
@@ -142,12 +158,12 @@ def test_budget_that_cannot_finish_stops_cleanly_then_resumes(
     assert_all_done(fake, org, first, second)
 
 
-def test_lost_create_responses(fake: FakeGitHub, bot: BotHarness) -> None:
+def test_lost_create_responses(fake: FakeGitHub, bot: BotHarness, api: Api) -> None:
     org = build_org(fake, publishers=6)
-    fake.faults.lose_response(method="POST", path="/repos/*/git/refs", times=3)
-    fake.faults.lose_response(method="POST", path="/repos/*/pulls", times=2)
-    fake.faults.lose_response(method="POST", path="/repos/*/pulls", mode="drop", times=2)
-    fake.faults.lose_response(method="POST", path="/repos/*/git/commits", times=1)
+    fake.faults.lose_response(times=3, **api.target("ref"))
+    fake.faults.lose_response(times=2, **api.target("pull"))
+    fake.faults.lose_response(mode="drop", times=2, **api.target("pull"))
+    fake.faults.lose_response(times=1, **api.target("commit"))
     run = bot.run()
     lost = [r for r in fake.requests if r.fault and r.fault.startswith("lost_response")]
     assert len(lost) == 8 and all(r.applied for r in lost)
@@ -158,7 +174,7 @@ def test_lost_create_responses(fake: FakeGitHub, bot: BotHarness) -> None:
 
     fake.commit(PKG, {RELEASE: PUBLISH.replace("v*", "release-*")})
     fake.faults.clear()
-    fake.faults.lose_response(method="PATCH", times=2)  # the ref and the body: both landed
+    fake.faults.lose_response(times=2, **api.target("update"))  # the ref and the body landed
     again = bot.run()
     assert again.outcomes[PKG] == "updated"
     assert_all_done(fake, org, again)
@@ -188,27 +204,27 @@ def test_killed_part_way_then_resumed(fake: FakeGitHub, bot: BotHarness, tmp_pat
 
 
 def test_crash_between_branch_and_pull_request(
-    fake: FakeGitHub, bot: BotHarness, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    fake: FakeGitHub, bot: BotHarness, api: Api, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """Killed after the branch was pushed: the next run reuses the branch, opens the PR."""
     org = build_org(fake, publishers=3)
-    real = pulls.create_pull
+    owner, attribute = (GraphQLWrites, "open_pull") if api.graphql else (pulls, "create_pull")
+    real = getattr(owner, attribute)
 
     def killed(*args: object, **kwargs: object) -> pulls.Pull:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(pulls, "create_pull", killed)
+    monkeypatch.setattr(owner, attribute, killed)
     first = bot.run(config=config(jobs=1, state=tmp_path / "s"))
     assert first.code == 4
     pushed = [n for n in org.needs_pr if fake.branch_sha(n, DEFAULT_BRANCH)]
     assert pushed and all(fake.pulls(name) == [] for name in pushed)
 
-    monkeypatch.setattr(pulls, "create_pull", real)
+    monkeypatch.setattr(owner, attribute, real)
     fake.requests.clear()
     second = bot.run(config=config(jobs=1, state=tmp_path / "s", resume=True))
     assert_all_done(fake, org, first, second)
-    trees = {w.path for w in fake.requests.writes if w.path.endswith("/git/trees")}
-    assert not trees & {f"/repos/{name}/git/trees" for name in pushed}  # pushes reused
+    assert not committed_to(fake) & set(pushed)  # pushes reused
 
 
 def test_max_prs_then_resume(fake: FakeGitHub, bot: BotHarness, tmp_path: Path) -> None:
@@ -226,11 +242,11 @@ def test_max_prs_then_resume(fake: FakeGitHub, bot: BotHarness, tmp_path: Path) 
 
 
 def test_only_failed_retries_the_failures(
-    fake: FakeGitHub, bot: BotHarness, tmp_path: Path
+    fake: FakeGitHub, bot: BotHarness, api: Api, tmp_path: Path
 ) -> None:
     org = build_org(fake, publishers=4)
     state = tmp_path / "state.jsonl"
-    fake.faults.server_error(500, rate=1.0, path=f"/repos/{ORG}/pkg-01/*")
+    fake.faults.server_error(500, rate=1.0, **api.repository(f"{ORG}/pkg-01"))
     first = bot.run(config=config(state=state))
     assert first.code == 3
     assert first.outcomes[f"{ORG}/pkg-01"] == "failed"

@@ -8,10 +8,12 @@ from bot_helpers import (
     DEFAULT_BRANCH,
     ORG,
     PUBLISH,
+    Api,
     BotHarness,
     assert_one_clean_commit,
     build_org,
     open_pulls,
+    write_kinds,
 )
 from ruamel.yaml import YAML
 
@@ -28,7 +30,9 @@ def jobs_of(text: str) -> dict[str, dict[str, object]]:
     return jobs
 
 
-def test_org_gets_one_pull_request_per_token_publisher(fake: FakeGitHub, bot: BotHarness) -> None:
+def test_org_gets_one_pull_request_per_token_publisher(
+    fake: FakeGitHub, bot: BotHarness, api: Api
+) -> None:
     org = build_org(fake)
     run = bot.run()
 
@@ -61,15 +65,22 @@ def test_org_gets_one_pull_request_per_token_publisher(fake: FakeGitHub, bot: Bo
             assert all(j["permissions"]["id-token"] == "write" for j in publishing)  # type: ignore[index]
         assert fake.read(name, paths[0]) != fake.read(name, paths[0], ref=DEFAULT_BRANCH)
 
-    # nothing else: per pull request a tree, a commit, the branch and the pull request itself
-    writes = [(w.method, w.path.split("/", 4)[-1]) for w in fake.requests.writes]
-    assert len(writes) == 4 * len(org.needs_pr)
-    assert sorted({w for w in writes}) == [
-        ("POST", "git/commits"),
-        ("POST", "git/refs"),
-        ("POST", "git/trees"),
-        ("POST", "pulls"),
-    ]
+    writes = write_kinds(fake)
+    if api.graphql:  # nothing else: per pull request the branch, one commit, the pull request
+        assert len(writes) == 3 * len(org.needs_pr)
+        assert sorted(set(writes)) == [
+            ("mutation", "createCommitOnBranch"),
+            ("mutation", "createPullRequest"),
+            ("mutation", "createRef"),
+        ]
+    else:  # a tree, a commit, the branch and the pull request itself
+        assert len(writes) == 4 * len(org.needs_pr)
+        assert sorted(set(writes)) == [
+            ("POST", "git/commits"),
+            ("POST", "git/refs"),
+            ("POST", "git/trees"),
+            ("POST", "pulls"),
+        ]
     untouched = [*org.archived, *org.forks, *org.migrated, *org.unchanged, *org.failed]
     for name in [*untouched, *org.ignored]:
         assert fake.pulls(name) == []

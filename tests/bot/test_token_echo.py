@@ -6,19 +6,16 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import replace
-from functools import partial
 from pathlib import Path
 
 import pytest
 from bot_helpers import ORG, TOKEN, BotHarness, build_org
 from typer.testing import CliRunner
 
-from fake_github import FakeClockRetry, FakeGitHub
+from fake_github import FakeGitHub
 from fake_github.faults import FaultRule
 from trustpub.bot import command
 from trustpub.cli import app
-from trustpub.github import client
 
 ECHO = f"Refused: Authorization: token {TOKEN}"
 
@@ -27,12 +24,7 @@ ECHO = f"Refused: Authorization: token {TOKEN}"
 def cli(fake: FakeGitHub, bot: BotHarness, monkeypatch: pytest.MonkeyPatch) -> FakeGitHub:
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     monkeypatch.delenv("GH_TOKEN", raising=False)
-    retry = partial(FakeClockRetry, fake.clock, fake.retry_sleeps)
-    monkeypatch.setattr(
-        client, "settings_hook", lambda settings: replace(settings, retry_factory=retry)
-    )
     monkeypatch.setattr(command, "TIMER", bot.timer)
-    monkeypatch.setattr(client.GitHubSettings, "is_enterprise", property(lambda self: False))
     return fake
 
 

@@ -13,8 +13,11 @@ Use the `fake_github` pytest fixture (see `fake_github.plugin`) or `FakeGitHub()
         assert {r.path for r in fake_github.requests.writes} <= {...}
 
 Modules: `state` and `gitstore` hold the world; `routes_*` and `search` answer requests in the
-shapes of `shapes*`; `router` matches raw paths and paginates; `faults` and `ratelimit` inject
-errors and limits; `server` runs the HTTP pipeline and the request log; `handle` is the test API.
+shapes of `shapes*`; `graphql_*` serve POST /graphql by executing GitHub's schema over the world
+(`graphql_route` the endpoint, `graphql_root` queries and mutations, `graphql_objects` and
+`graphql_git` the types, `graphql_cost` limits and points); `router` matches raw paths and
+paginates; `faults` and `ratelimit` inject errors and limits; `server` runs the HTTP pipeline and
+the request log; `handle` is the test API.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import json
 import random
 import re
 import threading
@@ -35,7 +36,9 @@ class FaultRule:
     """One injected fault. `times` caps how often it fires, `rate` fires it on a seeded fraction
     of the matching requests, `skip` lets the first matching requests through.
 
-    `method` is an HTTP verb, "write" (any non-GET) or None (any); `path` is a glob (fnmatch, `*`
+    `method` is an HTTP verb, "write" (any non-GET but a GraphQL query), "read" (GET, or a
+    GraphQL query) or None (any); `graphql` a field or operation name the GraphQL document must
+    contain (a regex word, e.g. "createRef"); `path` is a glob (fnmatch, `*`
     also crosses "/") or a compiled regex, matched against the raw request path without the
     query string and without a base-URL prefix. Requests PyGithub sends to id forms such as
     /repositories/{id}/… (pagination links, search items) are matched in that form.
@@ -55,10 +58,24 @@ class FaultRule:
     mode: Literal["502", "drop"] = "502"
     seen: int = 0
     fired: int = 0
+    # GraphQL: only requests whose body (document and variables) has this word, a regex: a field
+    # or operation ("createRef", "TrustpubRead") or a value ("pkg-01")
+    graphql: str | None = None
 
-    def matches(self, method: str, path: str) -> bool:
+    def matches(self, method: str, path: str, body: object = None) -> bool:
+        document = body.get("query") if isinstance(body, dict) else None
+        if self.graphql is not None and not (
+            isinstance(body, dict) and re.search(rf"\b{self.graphql}\b", json.dumps(body))
+        ):
+            return False
+        reads = method in ("GET", "HEAD", "OPTIONS") or (
+            path.endswith("/graphql") and _is_query(document)
+        )
         if self.method == "write":
-            if method in ("GET", "HEAD", "OPTIONS"):
+            if reads:
+                return False
+        elif self.method == "read":
+            if not reads:
                 return False
         elif self.method is not None and self.method.upper() != method:
             return False
@@ -67,6 +84,16 @@ class FaultRule:
         if isinstance(self.path, re.Pattern):
             return self.path.search(path) is not None
         return fnmatch.fnmatchcase(path, self.path)
+
+
+def _is_query(document: object) -> bool:
+    """A GraphQL query reads (a mutation writes)."""
+    if not isinstance(document, str):
+        return False
+    text = "\n".join(
+        line for line in document.splitlines() if not line.lstrip().startswith("#")
+    ).lstrip()
+    return text.startswith(("{", "query"))
 
 
 class Faults:
@@ -105,12 +132,25 @@ class Faults:
         path: PathPattern = None,
         skip: int = 0,
         retry_after: int | None = None,
+        graphql: str | None = None,
     ) -> FaultRule:
         """5xx on the next `times` matching requests (or on a `rate` fraction of them)."""
         headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
         message = "Server Error" if status == 500 else HTTPStatus(status).phrase
         return self.add(
-            FaultRule("error", method, path, times, rate, skip, status, message, None, headers)
+            FaultRule(
+                "error",
+                method,
+                path,
+                times,
+                rate,
+                skip,
+                status,
+                message,
+                None,
+                headers,
+                graphql=graphql,
+            )
         )
 
     def secondary_rate_limit(
@@ -123,6 +163,7 @@ class Faults:
         method: str | None = None,
         path: PathPattern = None,
         skip: int = 0,
+        graphql: str | None = None,
     ) -> FaultRule:
         """GitHub's secondary limit as a 403 or 429, with or without `Retry-After`."""
         headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
@@ -138,6 +179,7 @@ class Faults:
                 SECONDARY_LIMIT_MESSAGE,
                 SECONDARY_LIMIT_DOCS,
                 headers,
+                graphql=graphql,
             )
         )
 
@@ -148,10 +190,16 @@ class Faults:
         times: int | None = None,
         method: str | None = None,
         path: PathPattern = None,
+        graphql: str | None = None,
     ) -> FaultRule:
         """A 429 carrying the secondary-limit message."""
         return self.secondary_rate_limit(
-            status=429, retry_after=retry_after, times=times, method=method, path=path
+            status=429,
+            retry_after=retry_after,
+            times=times,
+            method=method,
+            path=path,
+            graphql=graphql,
         )
 
     def primary_rate_limit(
@@ -183,17 +231,22 @@ class Faults:
         times: int | None = None,
         rate: float | None = None,
         skip: int = 0,
+        graphql: str | None = None,
     ) -> FaultRule:
         """Apply a successful request, then answer 502 or close the connection without an answer."""
-        rule = FaultRule("lost_response", method, path, times, rate, skip, 502, mode=mode)
+        rule = FaultRule(
+            "lost_response", method, path, times, rate, skip, 502, mode=mode, graphql=graphql
+        )
         rule.message = HTTPStatus.BAD_GATEWAY.phrase
         return self.add(rule)
 
-    def pick(self, kind: FaultKind, method: str, path: str) -> FaultRule | None:
+    def pick(
+        self, kind: FaultKind, method: str, path: str, body: object = None
+    ) -> FaultRule | None:
         """The first rule of `kind` that fires for this request, counting it as fired."""
         with self._lock:
             for rule in self.rules:
-                if rule.kind != kind or not rule.matches(method, path):
+                if rule.kind != kind or not rule.matches(method, path, body):
                     continue
                 rule.seen += 1
                 if rule.seen <= rule.skip:

@@ -7,6 +7,8 @@ from typing import Any
 
 from fake_github.faults import Faults
 from fake_github.gitstore import Commit, Signature
+from fake_github.graphql_base import Settings as GraphQLSettings
+from fake_github.graphql_route import settings_for
 from fake_github.ratelimit import Clock, RateLimits
 from fake_github.retry import FakeClockRetry
 from fake_github.server import FakeServer, RequestLog
@@ -57,6 +59,11 @@ class FakeGitHub:
     @property
     def rate_limits(self) -> RateLimits:
         return self._server.rate_limits
+
+    @property
+    def graphql(self) -> GraphQLSettings:
+        """The GraphQL endpoint's knobs: text_limit, timeout_after_blobs, enabled, ..."""
+        return settings_for(self.world)
 
     def close(self) -> None:
         for client in self._clients:

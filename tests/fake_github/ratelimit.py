@@ -32,6 +32,14 @@ class Clock:
         with self._lock:
             self._offset += max(seconds, 0.0)
 
+    def advance_to(self, moment: float) -> float:
+        """Move the clock to `moment` unless it is past already; the seconds it moved."""
+        with self._lock:
+            behind = moment - (time.time() + self._offset)
+            if behind > 0:
+                self._offset += behind
+            return max(behind, 0.0)
+
     def iso(self, at: float | None = None) -> str:
         moment = datetime.fromtimestamp(self.now() if at is None else at, timezone.utc)
         return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -104,13 +112,14 @@ class RateLimits:
             if reset_in is not None:
                 budget.reset = math.ceil(self.clock.now() + reset_in)
 
-    def try_spend(self, resource: str) -> bool:
-        """Spend one request; False when the budget is exhausted (the request must get a 403)."""
+    def try_spend(self, resource: str, units: int = 1) -> bool:
+        """Spend one request (or a GraphQL query's points); False when the budget cannot pay
+        (the request must get a rate-limit answer)."""
         with self._lock:
             budget = self._refreshed(resource)
-            if budget.remaining <= 0:
+            if budget.remaining < units or budget.remaining <= 0:
                 return False
-            budget.remaining -= 1
+            budget.remaining -= units
             return True
 
     def headers(self, resource: str) -> dict[str, str]:

@@ -113,8 +113,37 @@ def create_pull(ctx: Context, request: Request, params: dict[str, str]) -> Respo
         raise invalid("PullRequest", "base", "missing_field")
     if not isinstance(body.get("title"), str) and body.get("issue") is None:
         raise invalid("PullRequest", "title", "missing_field")
+    issue = open_pull(
+        ctx,
+        repo,
+        head,
+        base,
+        str(body.get("title", "")),
+        body.get("body"),
+        bool(body.get("draft", False)),
+        bool(body.get("maintainer_can_modify", False)),
+        body.get("head_repo"),
+    )
+    assert issue.pull is not None
+    data = pull_full(ctx, repo, issue, issue.pull)
+    return Response(201, data, {"Location": data["url"]})
+
+
+def open_pull(
+    ctx: Context,
+    repo: Repo,
+    head: str,
+    base: str,
+    title: str,
+    body: str | None,
+    draft: bool,
+    maintainer_can_modify: bool,
+    head_repo_name: Any = None,
+) -> Issue:
+    """A new pull request from `head` (`branch` or `owner:branch`) to `base`: REST and GraphQL
+    both open them here, with the same checks."""
     owner, _, branch = head.rpartition(":")
-    head_repo = _head_repo(ctx, repo, owner or repo.owner.login, body.get("head_repo"))
+    head_repo = _head_repo(ctx, repo, owner or repo.owner.login, head_repo_name)
     head_sha, base_sha = head_repo.branch_sha(branch), repo.branch_sha(base)
     if head_sha is None:
         raise invalid("PullRequest", "head")
@@ -126,12 +155,7 @@ def create_pull(ctx: Context, request: Request, params: dict[str, str]) -> Respo
         if (
             other.state == "open"
             and pull
-            and (pull.head_repo, pull.head_ref, pull.base_ref)
-            == (
-                head_repo,
-                branch,
-                base,
-            )
+            and (pull.head_repo, pull.head_ref, pull.base_ref) == (head_repo, branch, base)
         ):
             raise custom_invalid(
                 "PullRequest",
@@ -145,18 +169,17 @@ def create_pull(ctx: Context, request: Request, params: dict[str, str]) -> Respo
             f"{PULLS_DOCS}#create-a-pull-request",
         )
     user = ctx.world.viewer or repo.owner
-    issue = ctx.world.add_issue(repo, str(body.get("title", "")), body.get("body"), user)
+    issue = ctx.world.add_issue(repo, title, body, user)
     issue.pull = PullInfo(
         ctx.world.next_id(),
         head_repo,
         branch,
         base,
         head_sha,
-        draft=bool(body.get("draft", False)),
-        maintainer_can_modify=bool(body.get("maintainer_can_modify", False)),
+        draft=draft,
+        maintainer_can_modify=maintainer_can_modify,
     )
-    data = pull_full(ctx, repo, issue, issue.pull)
-    return Response(201, data, {"Location": data["url"]})
+    return issue
 
 
 @route("GET", "/repos/{owner}/{repo}/pulls")

@@ -14,10 +14,12 @@ from urllib.parse import parse_qsl, urlsplit
 
 # importing the route modules registers their routes
 from fake_github import (
+    graphql_route,
     routes_accounts,
     routes_actions,
     routes_contents,
     routes_git,
+    routes_meta,
     routes_pulls,
     routes_status,
     search,
@@ -29,10 +31,12 @@ from fake_github.shapes import Urls
 from fake_github.state import World
 
 _ROUTE_MODULES = (
+    graphql_route,
     routes_accounts,
     routes_actions,
     routes_contents,
     routes_git,
+    routes_meta,
     routes_pulls,
     routes_status,
     search,
@@ -53,10 +57,21 @@ class RecordedRequest:
     body: Any
     fault: str | None
     applied: bool
+    at: float = 0.0  # the fake clock when the request arrived (epoch seconds)
 
     @property
     def params(self) -> dict[str, str]:
         return dict(self.query)
+
+
+def graphql_operation(body: Any) -> str:
+    """ "query" or "mutation" for a GraphQL request body (the first operation's keyword)."""
+    document = body.get("query") if isinstance(body, dict) else None
+    if not isinstance(document, str):
+        return "unknown"
+    lines = [line for line in document.splitlines() if not line.lstrip().startswith("#")]
+    text = " ".join(lines).lstrip()
+    return "query" if text.startswith(("{", "query")) else text.split(" ", 1)[0].split("(")[0]
 
 
 class RequestLog:
@@ -161,10 +176,13 @@ class FakeServer:
     def process(
         self, method: str, target: str, headers: dict[str, str], raw_body: bytes
     ) -> Outcome:
+        arrived = self.clock.now()
         split = urlsplit(target)
         path = split.path
         if self.prefix and path.startswith(self.prefix + "/"):
             path = path[len(self.prefix) :]
+        elif self.prefix.endswith("/v3") and path == self.prefix[: -len("/v3")] + "/graphql":
+            path = "/graphql"  # PyGithub: https://HOST/api/v3 -> https://HOST/api/graphql
         query = tuple(parse_qsl(split.query, keep_blank_values=True))
         request_id = f"FAKE:{next(self._request_ids):06d}"
         resource = resource_of(path)
@@ -180,7 +198,7 @@ class FakeServer:
                 method, path, query, headers, body, resource, request_id
             )
         if fault == "lost_response:drop":
-            self._record(method, split.path, query, 0, body, fault, applied)
+            self._record(method, split.path, query, 0, body, fault, applied, arrived)
             return Outcome(0, {}, b"", drop=True)
         out_headers = {"X-GitHub-Request-Id": request_id, **response.headers}
         if not path.startswith(UNAUTHENTICATED_PREFIXES):
@@ -192,7 +210,7 @@ class FakeServer:
         else:
             payload = json.dumps(response.body, separators=(",", ":")).encode()
             out_headers.setdefault("Content-Type", "application/json; charset=utf-8")
-        self._record(method, split.path, query, response.status, body, fault, applied)
+        self._record(method, split.path, query, response.status, body, fault, applied, arrived)
         return Outcome(response.status, out_headers, payload)
 
     def _record(
@@ -204,10 +222,13 @@ class FakeServer:
         body: Any,
         fault: str | None,
         applied: bool,
+        at: float = 0.0,
     ) -> None:
         is_write = method not in READ_METHODS and not path.startswith(UNAUTHENTICATED_PREFIXES)
+        if is_write and path.endswith("/graphql"):  # a query reads; a mutation writes
+            is_write = graphql_operation(body) != "query"
         self.log.append(
-            RecordedRequest(method, path, query, status, is_write, body, fault, applied)
+            RecordedRequest(method, path, query, status, is_write, body, fault, applied, at)
         )
 
     def _answer(
@@ -227,12 +248,17 @@ class FakeServer:
         denied = self._authenticate(headers.get("authorization"))
         if denied is not None:
             return denied, None, False
-        if path != "/rate_limit" and not self.rate_limits.try_spend(resource):
+        # GraphQL charges each query its point cost itself, and answers a spent budget in GraphQL
+        if (
+            resource != "graphql"
+            and path != "/rate_limit"
+            and not self.rate_limits.try_spend(resource)
+        ):
             return self._primary_limit(request_id), "primary_rate_limit", False
-        delay = self.faults.pick("latency", method, path)
+        delay = self.faults.pick("latency", method, path, body)
         if delay is not None:
             time.sleep(delay.seconds)
-        injected = self.faults.pick("error", method, path)
+        injected = self.faults.pick("error", method, path, body)
         if injected is not None:
             message = (injected.message or "").format(request_id=request_id)
             error = ApiError(injected.status, message, headers=dict(injected.headers))
@@ -242,7 +268,7 @@ class FakeServer:
         with self.world.lock:
             response = ROUTES.dispatch(self.context, request)
         if response.status < 400:
-            lost = self.faults.pick("lost_response", method, path)
+            lost = self.faults.pick("lost_response", method, path, body)
             if lost is not None:
                 if lost.mode == "drop":
                     return response, "lost_response:drop", True

@@ -209,6 +209,7 @@ class World:
         # lower-cased organisation login -> the viewer's role there: "admin" or "member"
         self.viewer_org_roles: dict[str, str] = {}
         self.search_incomplete_results = False
+        self.installed_version: str | None = None  # set: GitHub Enterprise Server (GET /meta)
         self._ids = itertools.count(1001)
 
     def next_id(self) -> int:

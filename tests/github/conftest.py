@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from functools import partial
 
 import pytest
 from github_helpers import TOKEN
 
-from fake_github import FakeClockRetry, FakeGitHub
+from fake_github import FakeGitHub
 from fake_github.plugin import fake_github  # noqa: F401
 from trustpub.github import client
+from virtual_time import virtual_timer
 
 
 @pytest.fixture
@@ -29,12 +29,12 @@ def token_env(fake: FakeGitHub, monkeypatch: pytest.MonkeyPatch) -> FakeGitHub:
     """
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     monkeypatch.delenv("GH_TOKEN", raising=False)
-    retry = partial(FakeClockRetry, fake.clock, fake.retry_sleeps)
+    timer = virtual_timer(fake)
 
     def for_the_fake(settings: client.GitHubSettings) -> client.GitHubSettings:
         if settings.base_url.rstrip("/") != fake.base_url.rstrip("/"):
             raise AssertionError(f"a test must talk to the fake, not {settings.base_url}")
-        return replace(settings, write_interval=0, retry_factory=retry)
+        return replace(settings, write_interval=0, timer=timer)
 
     monkeypatch.setattr(client, "settings_hook", for_the_fake)
     return fake

@@ -8,16 +8,16 @@ import logging
 import subprocess
 import sys
 from dataclasses import replace
-from functools import partial
 from pathlib import Path
 
 import pytest
 from github_helpers import TOKEN
 from typer.testing import CliRunner
 
-from fake_github import FakeClockRetry, FakeGitHub
+from fake_github import FakeGitHub
 from trustpub.cli import app
 from trustpub.github import client
+from virtual_time import virtual_timer
 
 PUBLISH = """\
 name: Release
@@ -62,11 +62,11 @@ def github_com(fake: FakeGitHub, monkeypatch: pytest.MonkeyPatch) -> FakeGitHub:
     waits are virtual; TOKEN is in GITHUB_TOKEN."""
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     monkeypatch.delenv("GH_TOKEN", raising=False)
-    retry = partial(FakeClockRetry, fake.clock, fake.retry_sleeps)
+    timer = virtual_timer(fake)
 
     def to_the_fake(settings: client.GitHubSettings) -> client.GitHubSettings:
         assert settings.base_url == client.DEFAULT_BASE_URL, settings.base_url
-        return replace(settings, base_url=fake.base_url, write_interval=0, retry_factory=retry)
+        return replace(settings, base_url=fake.base_url, write_interval=0, timer=timer)
 
     monkeypatch.setattr(client, "settings_hook", to_the_fake)
     fake.add_org("acme")

@@ -15,6 +15,7 @@ from fake_github import FakeGitHub
 from json_schemas import assert_valid
 from trustpub.cli import app
 from trustpub.report.facts import SECRET_ADVICE
+from virtual_time import waited
 
 PUBLISH_BOTH = """\
 name: Release
@@ -206,7 +207,7 @@ def test_a_short_rate_limit_wait_is_honoured(acme: FakeGitHub) -> None:
     acme.faults.secondary_rate_limit(times=1, skip=2)
     run = secrets(acme, "acme/pkg")
     assert run.code == 0, run.stdout
-    assert 119 <= acme.retry_sleeps[0] <= 122 and acme.retry_sleeps[1] == 60.0
+    assert 119 <= acme.retry_sleeps[0] <= 122 and waited(acme.retry_sleeps[1:], 60.0)
 
 
 def test_json_report(acme: FakeGitHub) -> None:

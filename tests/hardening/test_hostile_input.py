@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from trustpub import checkout
 from trustpub.cli import app
 from trustpub.project import ProjectName
 from trustpub.rewrite.engine import rewrite_workflow
@@ -185,13 +186,13 @@ def test_file_deleted_between_listing_and_reading(
     (workflows / "release.yml").write_text(PUBLISH)
     from trustpub.fleet import local
 
-    listed = local.workflow_paths(repo)
+    listed = local.find_workflows(repo)
 
-    def vanished(root: Path) -> list[Path]:
+    def vanished(root: Path) -> list[checkout.Found]:
         (workflows / "release.yml").unlink()
         return listed
 
-    monkeypatch.setattr(local, "workflow_paths", vanished)
+    monkeypatch.setattr(local, "find_workflows", vanished)
     code, output = run("apply", str(repo), "--color", "never")
     assert code == 3
     assert "disappeared" in output

@@ -11,16 +11,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import replace
-from functools import partial
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner, Result
 
-from fake_github import FakeClockRetry, FakeGitHub
+from fake_github import FakeGitHub
 from fake_github.faults import FaultRule
 from trustpub.cli import app
 from trustpub.github import client
+from virtual_time import virtual_timer
 
 TOKEN = "ghp_HardeningNeverShowsThisToken0123456789"
 WRONG = "ghp_ThisOneIsWrongButSecretToo9876543210zz"
@@ -72,10 +72,10 @@ def github_com(
     """The fake answers for api.github.com; waits are virtual; every log record is kept."""
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     monkeypatch.delenv("GH_TOKEN", raising=False)
-    retry = partial(FakeClockRetry, fake.clock, fake.retry_sleeps)
+    timer = virtual_timer(fake)
 
     def to_the_fake(settings: client.GitHubSettings) -> client.GitHubSettings:
-        return replace(settings, base_url=fake.base_url, write_interval=0, retry_factory=retry)
+        return replace(settings, base_url=fake.base_url, write_interval=0, timer=timer)
 
     monkeypatch.setattr(client, "settings_hook", to_the_fake)
     caplog.set_level(logging.DEBUG)

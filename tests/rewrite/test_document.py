@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from rewrite_cases import REPO_ROOT, read_text
-from trustpub.rewrite import document
+from trustpub.rewrite import yaml_loader as document
 from trustpub.rewrite.document import WorkflowSyntaxError, load_data
 
 CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "workflows"

@@ -30,7 +30,7 @@ BOT = {
     "--testpypi-environment", "--keep-build-in-job", "--add-testpypi", "--gate-pypi-on-testpypi",
     "--dry-run", "--max-prs", "--write-interval", "--jobs", "-j", "--max-wait", "--state",
     "--resume", "--only-failed", "--format", "--summary-md", "--quiet", "-q", "--color",
-    "--token-env", "--base-url", "--config",
+    "--token-env", "--base-url", "--config", "--enterprise", "--graphql",
 }  # fmt: skip
 STATUS = {
     "--org", "--user", "--repo", "--repos-file", "--include-archived", "--include-forks",

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from functools import partial
 
 import pytest
 from status_world import TOKEN
 
-from fake_github import FakeClockRetry, FakeGitHub
+from fake_github import FakeGitHub
 from fake_pypi import FakePyPI
 from trustpub.github import client
+from virtual_time import virtual_timer
 
 
 @pytest.fixture
@@ -20,16 +20,14 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
     with FakeGitHub(token=TOKEN) as server:
         monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
         monkeypatch.delenv("GH_TOKEN", raising=False)
-        retry = partial(FakeClockRetry, server.clock, server.retry_sleeps)
+        timer = virtual_timer(server)
 
         def for_the_fake(settings: client.GitHubSettings) -> client.GitHubSettings:
             if settings.base_url.rstrip("/") != server.base_url.rstrip("/"):
                 raise AssertionError(f"a test must talk to the fake, not {settings.base_url}")
-            return replace(settings, write_interval=0, retry_factory=retry)
+            return replace(settings, write_interval=0, timer=timer)
 
         monkeypatch.setattr(client, "settings_hook", for_the_fake)
-        # the fake is not api.github.com, but stands for it (not GitHub Enterprise Server)
-        monkeypatch.setattr(client.GitHubSettings, "is_enterprise", property(lambda self: False))
         yield server
 
 

@@ -32,9 +32,10 @@ from fake_github.status_seed import add_check, add_run
 from fake_pypi import FakePyPI, GitHubIdentity
 from trustpub.bot.discovery import Selection
 from trustpub.bot.execute import Consoles, RunConfig, execute
-from trustpub.bot.timer import Timer
 from trustpub.bot.upsert import BotSettings
 from trustpub.cli import app
+from trustpub.github.client import GitHubSettings, Token
+from virtual_time import virtual_timer
 
 TOKEN = "ghp_StatusNeverPrintsThisToken0123456789ab"
 ORG = "acme"
@@ -116,12 +117,14 @@ class World:
 
 def open_pull_requests(fake: FakeGitHub, names: tuple[str, ...]) -> None:
     """The real bot opens trustpub's pull requests (its marker, branch and commit)."""
-    gh = fake.client()
+    settings = GitHubSettings(
+        Token(fake.token), base_url=fake.base_url, write_interval=0, timer=virtual_timer(fake)
+    )
+    gh = settings.connect()
     selection = Selection(repos=tuple(f"{ORG}/{n}" for n in names))
     consoles = Consoles(Console(file=io.StringIO()))
-    code, _ = execute(
-        gh, selection, BotSettings(), RunConfig(jobs=1, write_interval=0), consoles, Timer()
-    )
+    code, _ = execute(gh, selection, BotSettings(), RunConfig(jobs=1, write_interval=0), consoles)
+    gh.close()
     assert code == 0
 
 

@@ -153,7 +153,10 @@ def test_request_counts_per_repository(world: World) -> None:
         "byhand": (10, 3),
         "web": (6, 0),
     }
-    assert listing == 2  # the organisation and its repositories
+    # the organisation, its repositories, and GET /meta: GitHub Enterprise Server or not (the
+    # fake is not api.github.com, so it is asked)
+    assert listing == 3
+    assert world.fake.requests.count("GET", "/meta") == 1
 
 
 def _names() -> list[str]:

@@ -51,16 +51,22 @@ def bot_command(settings: Settings) -> None:
     except (DiscoveryError, GitHubAccessError) as error:
         err.print(f"trustpub: error: {error}")
         raise typer.Exit(EXIT_USAGE) from None
-    # trustpub paces writes itself (WriteGate): PyGithub's own pacing is off. PyGithub waits for
-    # a primary reset only up to --max-wait; beyond it the run stops.
-    github = replace(github, write_interval=0.0, max_rate_limit_wait=settings.max_wait)
-    bot_settings = bot_settings_of(settings, template, github.is_enterprise)
+    # Every request waits at the client's gate, on TIMER; a rate limit that lifts later than
+    # --max-wait stops the run instead. Whether the API is GitHub Enterprise Server is asked of
+    # it when the run starts (GET /meta), unless --enterprise/--no-enterprise says.
+    github = replace(
+        github,
+        write_interval=settings.write_interval,
+        max_rate_limit_wait=settings.max_wait,
+        timer=TIMER,
+    )
+    bot_settings = bot_settings_of(settings, template, bool(settings.enterprise))
     config = filled(RunConfig, settings, fmt=settings.format)
     out = make_console(settings.color)
     consoles = _consoles(out, err, settings.format, settings.quiet)
     gh = github.connect()
     try:
-        code, _ = execute(gh, selection, bot_settings, config, consoles, TIMER)
+        code, _ = execute(gh, selection, bot_settings, config, consoles)
     finally:
         gh.close()
     raise typer.Exit(code)

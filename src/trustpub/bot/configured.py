@@ -20,7 +20,7 @@ def for_repository(
     bot: BotSettings, full_name: str, texts: Mapping[str, str], read: FileReader
 ) -> tuple[BotSettings, RepositoryResult]:
     """This repository's bot settings, and its migration under them."""
-    read = _cached(read)
+    read = cached_reader(read)
     if bot.settings is None:
         return bot, _migrate(bot, full_name, texts, read)
     from trustpub.settings.files import merged
@@ -54,7 +54,8 @@ def _configured(bot: BotSettings, settings: Settings) -> BotSettings:
     )
 
 
-def _cached(read: FileReader) -> FileReader:
+def cached_reader(read: FileReader) -> FileReader:
+    """`read` asked once per path (a rerun of the migration reads the same files)."""
     found: dict[str, str | None] = {}
 
     def cached(path: str) -> str | None:

@@ -1,7 +1,9 @@
 """Which repositories the bot visits: listed (org, user, names), filtered, narrowed, sharded.
 
 Listing an owner costs one request per 100 repositories and gives everything the filters need
-(archived, fork, topics, default branch). `--code-search` then keeps only the repositories whose
+(archived, fork, topics, default branch); through GraphQL it also says which files each
+repository has to read (see `github/listing.py`), and names on the command line are looked up
+100 per query. `--code-search` then keeps only the repositories whose
 workflows mention a publish tool: one search request per page of results per query, instead of
 reading every repository. Search is only a hint: each hit is confirmed by reading its files.
 """
@@ -21,6 +23,8 @@ from trustpub.publishers import SEARCH_QUERIES
 
 if TYPE_CHECKING:
     from github import Github
+    from trustpub.github.graphql import GraphQL
+    from trustpub.github.listing import Listed
 
 PER_PAGE = 100
 SEARCH_CAP = 1000  # GitHub returns at most 1,000 results per search
@@ -38,6 +42,7 @@ class Candidate:
     fork: bool
     topics: tuple[str, ...]
     repo: Any = field(repr=False, compare=False)  # the PyGithub Repository, already loaded
+    listed: Listed | None = field(default=None, repr=False, compare=False)  # from GraphQL
 
 
 @dataclass(frozen=True)
@@ -106,12 +111,18 @@ def repos_file_names(path: str) -> list[str]:
         raise DiscoveryError(f"cannot read {path}: {error.strerror}") from None
 
 
-def discover(gh: Github, selection: Selection, per_page: int = PER_PAGE) -> Discovered:
+def discover(
+    gh: Github, selection: Selection, per_page: int = PER_PAGE, gql: GraphQL | None = None
+) -> Discovered:
+    """The repositories to visit; through GraphQL when `gql` is given, else REST."""
     found = Discovered()
     owner = selection.org or selection.user
     gh.per_page = per_page
     kept: list[Candidate] = []
-    for listed in _listed(gh, selection) if owner else ():
+    listing = (
+        _listed(gh, selection) if gql is None else _listed_graphql(gh, gql, selection, per_page)
+    )
+    for listed in listing if owner else ():
         reason = _left_out(listed, selection)
         if reason:
             found.left_out[reason] += 1
@@ -120,7 +131,9 @@ def discover(gh: Github, selection: Selection, per_page: int = PER_PAGE) -> Disc
     if owner and selection.code_search and kept:
         kept = _narrowed(gh, selection, owner, kept, found)
     found.candidates = kept
-    for name in selection.repos:
+    if gql is not None:
+        _named_graphql(gh, gql, selection, found)
+    for name in selection.repos if gql is None else ():
         _named(gh, name, selection, found)
     unique = {c.full_name.lower(): c for c in found.candidates}
     found.candidates = sorted(unique.values(), key=lambda c: c.full_name.lower())
@@ -154,6 +167,44 @@ def _listed(gh: Github, selection: Selection) -> Iterable[Candidate]:
         raise DiscoveryError(
             f"{kind} {selection.org or selection.user} not found, or the token cannot see it"
         ) from None
+
+
+def _listed_graphql(
+    gh: Github, gql: GraphQL, selection: Selection, per_page: int
+) -> Iterable[Candidate]:
+    from trustpub.github.listing import OwnerNotFound, owner_repositories
+
+    login = selection.org or selection.user or ""
+    try:
+        for listed in owner_repositories(gql, login, bool(selection.org), min(per_page, 100)):
+            yield listed_candidate(gh, listed)
+    except OwnerNotFound:
+        kind = "organisation" if selection.org else "user"
+        raise DiscoveryError(f"{kind} {login} not found, or the token cannot see it") from None
+
+
+def _named_graphql(gh: Github, gql: GraphQL, selection: Selection, found: Discovered) -> None:
+    from trustpub.github.listing import named_repositories
+
+    for name, listed in named_repositories(gql, list(dict.fromkeys(selection.repos))):
+        if listed is None:
+            found.refused.append((name, "failed", "not found, or the token cannot see it"))
+        else:
+            _keep_named(listed_candidate(gh, listed), selection, found)
+
+
+def listed_candidate(gh: Github, listed: Listed) -> Candidate:
+    from trustpub.github.listing import partial_repository
+
+    return Candidate(
+        listed.full_name,
+        listed.default_branch or "main",
+        listed.archived,
+        listed.fork,
+        listed.topics,
+        partial_repository(gh, listed),
+        listed,
+    )
 
 
 def _user_repos(gh: Github, login: str) -> Iterable[Any]:
@@ -202,6 +253,10 @@ def _named(gh: Github, name: str, selection: Selection, found: Discovered) -> No
             found.refused.append((name, "failed", "not found, or the token cannot see it"))
             return
         raise
+    _keep_named(c, selection, found)
+
+
+def _keep_named(c: Candidate, selection: Selection, found: Discovered) -> None:
     reason = _left_out(c, selection)
     if reason == "in another shard":
         found.left_out[reason] += 1

@@ -19,7 +19,9 @@ from rich.text import Text
 
 from trustpub.bot.outcomes import ORDER, BotOutcome, BotResult
 from trustpub.bot.run import RunOutcome
+from trustpub.bot.usage import Usage, usage_json
 from trustpub.exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
+from trustpub.github.pacing import Wait
 from trustpub.report.data import repository_json
 from trustpub.report.output import ConsoleOutput
 from trustpub.report.text import print_diff, print_report
@@ -49,6 +51,8 @@ class Summary:
     state: Path | None = None
     dry_run: bool = False
     remaining: int | None = None  # the core budget left at the end
+    waits: list[Wait] = field(default_factory=list)  # pauses for GitHub's rate limits
+    usage: Usage | None = None
 
     @property
     def counts(self) -> Counter[str]:
@@ -181,8 +185,16 @@ def closing_notes(summary: Summary) -> list[str]:
             f"{summary.already_done:,} repositories were left out: done according to "
             f"{summary.state}."
         )
+    if summary.usage is not None:
+        notes.append(summary.usage.line())
     if summary.remaining is not None:
         notes.append(f"GitHub API requests left this hour: {summary.remaining:,}.")
+    if summary.waits:
+        seconds = round(sum(w.seconds for w in summary.waits))
+        notes.append(
+            f"Waited {seconds:,} s in {len(summary.waits)} pause(s) for GitHub's rate limits "
+            "(every request waited)."
+        )
     stopped = summary.outcome.stopped
     if stopped:
         when = ""
@@ -216,6 +228,7 @@ def json_document(summary: Summary) -> dict[str, Any]:
             "already_done": summary.already_done,
             "stopped": summary.outcome.stopped,
             "rate_limit_remaining": summary.remaining,
+            "requests": usage_json(summary.usage),
             "exit_code": summary.exit_code(),
             "notes": closing_notes(summary),
         },

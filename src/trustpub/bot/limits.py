@@ -1,38 +1,39 @@
-"""GitHub's limits, as the bot lives with them: paced writes, rate-limit waits, the budget.
+"""GitHub's limits, as the bot lives with them: the budget, and which failures are worth a retry.
 
-Every wait goes through a `Timer` (a clock and a sleep), so tests run on the fake server's
-virtual clock instead of sleeping.
+Every request already waits at the gate (`github/pacing.py`): for any pause a rate limit asked
+for, and, if it writes, for the write interval. Here the run decides, before each repository,
+whether the budget left lasts, and after a failure, whether (and after how long) to try the
+repository again. Every wait goes through a `Timer`, so tests run on the fake server's clock.
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from trustpub.bot.timer import Timer
-
-if TYPE_CHECKING:
-    from github import Github
+from trustpub.github.pacing import RequestGate
 
 SECONDARY_WAIT = 60.0  # GitHub: "wait at least one minute" when no Retry-After is given
 SERVER_WAIT = 2.0
 ATTEMPTS = 4  # per repository, for transient failures (server errors, rate limits)
 RESERVE_PER_WORKER = 40  # requests a repository may need: below this, wait for the reset or stop
-CHECK_EVERY = 20  # repositories between two (free) GET /rate_limit checks
+GRAPHQL_RESERVE = 20  # points a batched read may cost
 
 
 class BudgetExhausted(Exception):
     """Too few requests remain until a reset that is further away than the run may wait."""
 
-    def __init__(self, remaining: int, reset: float) -> None:
+    def __init__(self, remaining: int, reset: float, resource: str = "core") -> None:
         self.remaining = remaining
         self.reset = reset
         when = datetime.fromtimestamp(reset, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        what = "GraphQL points" if resource == "graphql" else "requests"
         super().__init__(
-            f"the GitHub API rate limit is spent ({max(remaining, 0)} requests left) until {when}"
+            f"the GitHub API rate limit is spent ({max(remaining, 0)} {what} left) until {when}"
         )
 
 
@@ -46,16 +47,15 @@ class Transient:
 
     kind: str  # "secondary", "server", "stale" (primary limits: see `primary_reset`)
     wait: float
+    retry_after: float | None = None
 
 
 class WriteGate:
-    """Serialises write phases (one repository at a time) and paces each write request."""
+    """Serialises write phases: one repository's writes at a time (the request gate paces each
+    request; this keeps a repository's branch, commit and pull request together)."""
 
-    def __init__(self, interval: float, timer: Timer) -> None:
-        self.interval = max(interval, 0.0)
-        self.timer = timer
+    def __init__(self) -> None:
         self._lock = threading.RLock()
-        self._last: float | None = None
 
     def __enter__(self) -> WriteGate:
         self._lock.acquire()
@@ -69,85 +69,38 @@ class WriteGate:
     ) -> None:
         self._lock.release()
 
-    def pace(self) -> None:
-        """Call right before each write request: waits until `interval` after the last one."""
-        with self._lock:
-            if self._last is not None and self.interval:
-                delay = self._last + self.interval - self.timer.now()
-                if delay > 0:
-                    self.timer.wait(delay)
-            self._last = self.timer.now()
 
-
-class Pause:
-    """A pause every worker honours: a secondary limit seen by one thread holds them all."""
-
-    def __init__(self, timer: Timer) -> None:
-        self.timer = timer
-        self._lock = threading.Lock()
-        self._until = 0.0
-        self.waited = 0.0
-
-    def hold(self, seconds: float) -> None:
-        with self._lock:
-            self._until = max(self._until, self.timer.now() + seconds)
-
-    def wait(self) -> None:
-        while not self.timer.interrupt.is_set():
-            with self._lock:
-                delay = self._until - self.timer.now()
-                if delay <= 0:
-                    return
-                self.waited += delay
-            self.timer.wait(delay)
-
-
-@dataclass
 class Budget:
-    """The core budget: checked before each repository with the free GET /rate_limit."""
+    """The primary budgets (REST requests, GraphQL points), as every answer's headers tell them:
+    before each repository, wait for a reset that is near, or stop when it is far."""
 
-    gh: Github
-    timer: Timer
-    max_wait: float
-    reserve: int
-    remaining: int = -1
-    reset: float = 0.0
-    _since_check: int = CHECK_EVERY
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    def __init__(self, gate: RequestGate, timer: Timer, max_wait: float, reserve: int) -> None:
+        self.gate = gate
+        self.timer = timer
+        self.max_wait = max_wait
+        self.reserves = {"core": reserve, "graphql": GRAPHQL_RESERVE}
+        self._lock = threading.Lock()
+
+    def remaining(self, resource: str = "core") -> int | None:
+        known = self.gate.limits.get(resource)
+        return known[0] if known else None
 
     def before_repository(self) -> None:
-        """Wait for the reset when it is near and the budget low; stop when it is far."""
         with self._lock:
-            if self._should_check():
-                self.refresh()
-            self._since_check += 1
-            if self.remaining < 0 or self.remaining >= self.reserve:
-                return
-            wait = self.reset - self.timer.now() + 1
-            if wait > self.max_wait:
-                raise BudgetExhausted(self.remaining, self.reset)
-            self.timer.wait(max(wait, 0.0))
-            self.refresh()
-
-    def invalidate(self) -> None:
-        """After a rate-limit answer: look the budget up again before the next repository."""
-        with self._lock:
-            self._since_check = CHECK_EVERY
-
-    def refresh(self) -> None:
-        _, data = self.gh.requester.requestJsonAndCheck("GET", "/rate_limit")
-        core = (data.get("resources") or {}).get("core") or data.get("rate") or {}
-        self.remaining = int(core.get("remaining", -1))
-        self.reset = float(core.get("reset", 0))
-        self._since_check = 0
-
-    def _should_check(self) -> bool:
-        if self._since_check >= CHECK_EVERY:
-            return True
-        # PyGithub keeps the last response's headers: a low number (maybe of another resource,
-        # such as code search) is worth a free, exact look.
-        remaining, _ = self.gh.requester.rate_limiting
-        return 0 <= remaining < self.reserve
+            for resource, reserve in self.reserves.items():
+                known = self.gate.limits.get(resource)
+                if known is None or known[0] >= reserve:
+                    continue
+                remaining, reset = known
+                wait = reset - self.timer.now() + 1
+                if wait <= 0:
+                    continue  # the budget has been reset since that answer
+                if wait > self.max_wait:
+                    raise BudgetExhausted(remaining, reset, resource)
+                self.gate.pause.hold(
+                    wait, f"only {remaining} of the {resource} budget left until its reset"
+                )
+        self.gate.pause.wait()
 
 
 def transient(error: BaseException, attempt: int) -> Transient | None:
@@ -160,7 +113,7 @@ def transient(error: BaseException, attempt: int) -> Transient | None:
     if isinstance(error, GithubException):
         return _from_status(error.status, _message(error), error.headers or {}, attempt)
     if isinstance(error, RetryError):
-        # PyGithub gave up after its own retries: of 403/429 (a limit) or of 5xx (the server).
+        # The transport gave up after its own retries: of 403/429 (a limit) or of 5xx (the server).
         text = str(error)
         if "403" in text or "429" in text:
             return Transient("secondary", SECONDARY_WAIT * 2 ** (attempt - 1))
@@ -170,17 +123,20 @@ def transient(error: BaseException, attempt: int) -> Transient | None:
     return None
 
 
-def primary_reset(error: BaseException) -> float | None:
-    """The reset time of an exhausted primary limit (0.0 when GitHub did not say), if it is one."""
-    from github.GithubException import GithubException
+def primary_reset(error: BaseException, now: float) -> float | None:
+    """When the limit that stopped a request lifts (epoch seconds; 0.0 when GitHub did not say)
+    if `error` is an exhausted primary limit or a wait longer than the run allows."""
+    from github.GithubException import GithubException, RateLimitExceededExceedsMaxWait
 
+    if isinstance(error, RateLimitExceededExceedsMaxWait) and error.wait:
+        return now + error.wait
     if (
         isinstance(error, GithubException)
         and error.status in (403, 429)
         and _message(error).lower().startswith("api rate limit exceeded")
     ):
         headers = {k.lower(): v for k, v in (error.headers or {}).items()}
-        value = headers.get("x-ratelimit-reset", "")
+        value = str(headers.get("x-ratelimit-reset", ""))
         return float(value) if value.isdigit() else 0.0
     return None
 
@@ -194,7 +150,7 @@ def _from_status(
         text = message.lower()
         if status == 429 or "secondary rate limit" in text or "submitted too quickly" in text:
             if retry_after.isdigit():
-                return Transient("secondary", float(retry_after))
+                return Transient("secondary", float(retry_after), float(retry_after))
             return Transient("secondary", SECONDARY_WAIT * 2 ** (attempt - 1))
         return None
     if status >= 500:

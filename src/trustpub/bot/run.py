@@ -19,7 +19,6 @@ from trustpub.bot.limits import (
     SECONDARY_WAIT,
     Budget,
     BudgetExhausted,
-    Pause,
     primary_reset,
     transient,
 )
@@ -28,6 +27,7 @@ from trustpub.bot.timer import Timer
 from trustpub.github.client import GitHubAccessError, redact
 from trustpub.github.commits import RefusedWrite
 from trustpub.github.errors import RateLimitExhausted
+from trustpub.github.pacing import Pause, Stopped
 
 Process = Callable[[Candidate], BotResult]
 
@@ -47,6 +47,7 @@ class Runner:
         *,
         jobs: int = 4,
         timer: Timer | None = None,
+        pause: Pause | None = None,
         budget: Budget | None = None,
         max_wait: float = 900.0,
         on_result: Callable[[BotResult], None] = lambda result: None,
@@ -54,7 +55,8 @@ class Runner:
         self.process = process
         self.jobs = max(1, jobs)
         self.timer = timer or Timer()
-        self.pause = Pause(self.timer)
+        # The pause every request honours: a limit met by any thread holds them all.
+        self.pause = pause or Pause(self.timer, lambda wait: None)
         self.budget = budget
         self.max_wait = max_wait
         self.on_result = on_result
@@ -94,15 +96,17 @@ class Runner:
     def _attempts(self, c: Candidate) -> BotResult | None:
         """The repository's outcome; None when the run stopped before (or while) doing it."""
         for attempt in range(1, ATTEMPTS + 1):
-            self.pause.wait()
-            if self._stop.is_set():
-                return None
             try:
+                self.pause.wait()
+                if self._stop.is_set():
+                    return None
                 if self.budget is not None:
                     self.budget.before_repository()
                 return self.process(c)
             except BudgetExhausted as error:
                 self._halt(str(error), error.reset)
+                return None
+            except Stopped:
                 return None
             except Exception as error:  # one repository must never stop the others
                 if not self._wait_before_retry(error, attempt):
@@ -111,33 +115,29 @@ class Runner:
 
     def _wait_before_retry(self, error: Exception, attempt: int) -> bool:
         """Wait as the error asks and say whether to try again (False: give up or stop)."""
-        reset = primary_reset(error)
+        now = self.timer.now()
+        reset = primary_reset(error, now)
         if reset is not None:
-            wait = reset - self.timer.now() + 1 if reset else SECONDARY_WAIT
+            wait = reset - now + 1 if reset else SECONDARY_WAIT
             if wait > self.max_wait:
-                self._halt(str(BudgetExhausted(0, reset)), reset)
+                self._halt(str(BudgetExhausted(0, reset or now + wait)), reset or now + wait)
                 return False
-            self.pause.hold(wait)
+            self.pause.hold(wait, f"GitHub's API rate limit is spent ({describe(error)})")
             return attempt < ATTEMPTS
         if attempt >= ATTEMPTS:
             return False
         if isinstance(error, RateLimitExhausted):
-            self._recheck_budget()
-            self.pause.hold(SECONDARY_WAIT)
+            self.pause.secondary(None, str(error), self.pause.generation, attempt)
             return True
         found = transient(error, attempt)
         if found is None:
             return False
-        if found.kind == "secondary":
-            self._recheck_budget()
-            self.pause.hold(found.wait)  # every worker backs off, not just this one
+        if found.kind == "secondary":  # every worker backs off, not just this one
+            reason = f"GitHub's secondary rate limit ({describe(error)})"
+            self.pause.secondary(found.retry_after, reason, self.pause.generation, attempt)
         elif found.wait:
             self.timer.wait(found.wait)
         return True
-
-    def _recheck_budget(self) -> None:
-        if self.budget is not None:
-            self.budget.invalidate()
 
     def _halt(self, reason: str, reset: float | None, interrupted: bool = False) -> None:
         with self._lock:

@@ -1,5 +1,8 @@
 """One repository: read its workflows, run the engine, then open, update or leave its pull request.
 
+The repository's snapshot (files, the bot's branch, its pull requests) comes from the run's
+`SnapshotSource`: a batched GraphQL read, or REST. Writes go through `Writes`.
+
 Idempotent by construction, so a repository can be retried from the top after any failure:
 - the pull request is found by head branch (`owner:branch`) and the hidden marker, and the
   marker's fingerprint says whether the migration changed since;
@@ -15,10 +18,10 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from trustpub.bot.body import DEFAULT_TEMPLATE, fingerprint, render_body
-from trustpub.bot.configured import for_repository
+from trustpub.bot.configured import cached_reader, for_repository
 from trustpub.bot.defaults import DEFAULT_BRANCH, DEFAULT_TITLE
 from trustpub.bot.discovery import Candidate
-from trustpub.bot.limits import StaleRead, WriteGate
+from trustpub.bot.limits import WriteGate
 from trustpub.bot.outcomes import (
     BotOutcome,
     BotResult,
@@ -29,12 +32,14 @@ from trustpub.bot.outcomes import (
     failure_notes,
     without_changes,
 )
+from trustpub.bot.reading import SnapshotSource
+from trustpub.bot.writes import Writes
 from trustpub.github import commits, pulls
 from trustpub.github.client import GitHubAccessError
 from trustpub.github.environments import ensure_environments, wanted_environments
 from trustpub.github.errors import RateLimitExhausted
-from trustpub.github.remote import RemoteWorkflow, read_workflows, remote_reader
 from trustpub.github.secrets import existing_secrets
+from trustpub.github.snapshot import Snapshot
 from trustpub.github.workflow_permissions import (
     default_workflow_permissions,
     with_default_permissions,
@@ -100,44 +105,44 @@ class Upsert:
     settings: BotSettings
     gate: WriteGate
     count: PullCount
+    source: SnapshotSource
+    writes: Writes
 
     def __call__(self, c: Candidate) -> BotResult:
-        workflows = read_workflows(c.repo, c.default_branch)  # none in an empty repository
-        texts = {w.path: w.text for w in workflows}
-        reader = remote_reader(c.repo, c.default_branch)
-        own, result = for_repository(self.settings, c.full_name, texts, reader)
+        snap = self.source.snapshot(c)  # no workflow files in an empty repository
+        reader = cached_reader(snap.reader)
+        own, result = for_repository(self.settings, c.full_name, snap.texts, reader)
         result = with_default_permissions(
             result,
             own.options,
             lambda: default_workflow_permissions(c.repo),
             lambda known: migrate_repository(
-                c.full_name, texts, reader, known, own.project, own.ignore
+                c.full_name, snap.texts, reader, known, own.project, own.ignore
             ),
         )
-        if own is not self.settings:
-            return replace(self, settings=own)._after_reading(c, workflows, result)
-        return self._after_reading(c, workflows, result)
+        if own is not self.settings:  # its own settings (pyproject.toml, --config)
+            writes = replace(self.writes, branch=own.branch)
+            if own.branch != self.settings.branch:  # read with the run's branch: look again
+                snap = writes.with_branch(c.repo, snap)
+            return replace(self, settings=own, writes=writes)._after_reading(c, snap, result)
+        return self._after_reading(c, snap, result)
 
-    def _after_reading(
-        self, c: Candidate, workflows: list[RemoteWorkflow], result: RepositoryResult
-    ) -> BotResult:
+    def _after_reading(self, c: Candidate, snap: Snapshot, result: RepositoryResult) -> BotResult:
         if not result.changed_files:
             return without_changes(c.full_name, result)
-        return self._with_changes(c, workflows, result)
+        return self._with_changes(c, snap, result)
 
-    def _with_changes(
-        self, c: Candidate, workflows: list[RemoteWorkflow], result: RepositoryResult
-    ) -> BotResult:
+    def _with_changes(self, c: Candidate, snap: Snapshot, result: RepositoryResult) -> BotResult:
         settings = self.settings
         base = BotResult(c.full_name, BotOutcome.CHANGED, result=result, title=settings.title)
-        found = pulls.find_pulls(c.repo, settings.branch)
+        found = self.writes.find_pulls(c.repo, snap)
         mine = next((p for p in found if p.is_open and p.ours), None)
         stamp = mine.fingerprint if mine else None
         if mine is None:
             other = next((p for p in found if p.is_open), None)
             if other is not None:
                 # Ours with its marker edited away, if trustpub made the branch's head commit.
-                branch = commits.branch_state(c.repo, settings.branch)
+                branch = self.writes.branch_state(c.repo, snap)
                 if not branch.ours:
                     return replace(
                         base,
@@ -159,13 +164,13 @@ class Upsert:
                 return closed(base, last)
             if self.count.full:
                 return deferred(base, settings.max_prs)
-            return self._write(c, workflows, base, None, last.number if last else None)
-        return self._write(c, workflows, base, mine, None)
+            return self._write(c, snap, base, None, last.number if last else None)
+        return self._write(c, snap, base, mine, None)
 
     def _write(
         self,
         c: Candidate,
-        workflows: list[RemoteWorkflow],
+        snap: Snapshot,
         base: BotResult,
         mine: pulls.Pull | None,
         superseded: int | None,
@@ -180,14 +185,10 @@ class Upsert:
         if not _can_push(repo):
             detail = "the token cannot push to this repository (it needs write access)"
             return replace(base, outcome=BotOutcome.SKIPPED, detail=detail)
-        branch = commits.branch_state(repo, settings.branch)
-        if (
-            branch.exists
-            and not branch.ours
-            and branch.sha != commits.ref_sha(repo, f"heads/{c.default_branch}")
-        ):
+        branch = self.writes.branch_state(repo, snap)
+        if branch.exists and not branch.ours and branch.sha != self.writes.default_head(repo, snap):
             return conflict(base, branch)
-        secrets = self._secrets(c.full_name, repo, result)
+        secrets = self._secrets(c.full_name, repo, result, snap)
         earlier = result.on_github.problems if result.on_github else ()
         result = replace(result, on_github=replace(secrets, problems=(*earlier, *secrets.problems)))
         body = render_body(
@@ -203,21 +204,13 @@ class Upsert:
         with self.gate:
             if mine is None and self.count.full:
                 return deferred(base, settings.max_prs)
-            self._push(c, workflows, result, branch)
+            self._push(repo, snap, result, branch)
             if mine is not None:
-                pulls.update_pull(repo, mine.number, settings.title, body, self.gate.pace)
+                self.writes.update_pull(repo, snap, mine, settings.title, body)
                 done = replace(base, pull=PullRef(mine.number, mine.url, mine.draft))
                 notes: list[str] = []
             else:
-                pull = pulls.create_pull(
-                    repo,
-                    c.default_branch,
-                    settings.branch,
-                    settings.title,
-                    body,
-                    settings.draft,
-                    self.gate.pace,
-                )
+                pull = self.writes.open_pull(repo, snap, settings.title, body, settings.draft)
                 self.count.add()
                 done = replace(base, pull=PullRef(pull.number, pull.url, pull.draft))
                 notes = self._decorate(repo, pull.number)
@@ -232,35 +225,26 @@ class Upsert:
         )
 
     def _push(
-        self,
-        c: Candidate,
-        workflows: list[RemoteWorkflow],
-        result: RepositoryResult,
-        branch: commits.BranchState,
+        self, repo: Any, snap: Snapshot, result: RepositoryResult, branch: commits.BranchState
     ) -> None:
         """The branch at one new commit on the default branch head, unless it is already."""
         wanted = fingerprint(result)
         if branch.ours and branch.fingerprint == wanted:
             return  # pushed by an earlier try whose pull request (or body) was never made
-        repo = c.repo
-        head = commits.ref_sha(repo, f"heads/{c.default_branch}")
-        if head is None:
-            raise GitHubAccessError(f"the default branch {c.default_branch} has no commit")
-        current = commits.workflow_shas(repo, head)
-        if any(current.get(w.path) != w.sha for w in workflows):
-            raise StaleRead(f"{c.default_branch} moved while trustpub was reading it")
         files = {f.path: f.text for f in result.changed_files}
         message = commits.commit_message(self.settings.title, sorted(files), wanted)
-        sha = commits.create_commit(repo, head, files, message, self.gate.pace)
-        commits.point_branch(repo, branch, sha, c.default_branch, head, self.gate.pace)
+        self.writes.push(repo, snap, branch, files, message, wanted)
 
-    def _secrets(self, name: str, repo: Any, result: RepositoryResult) -> GitHubCheck:
+    def _secrets(
+        self, name: str, repo: Any, result: RepositoryResult, snap: Snapshot
+    ) -> GitHubCheck:
         """Which obsolete secrets exist (the body says which to delete after the first publish)."""
         names = [s.name for s in result.obsolete_secrets]
         if not names:
             return GitHubCheck(name, secrets_checked=True)
         try:
-            return GitHubCheck(name, True, tuple(existing_secrets(repo, names)))
+            found = existing_secrets(repo, names, snap.environments)
+            return GitHubCheck(name, True, tuple(found))
         except RateLimitExhausted:
             raise
         except GitHubAccessError as error:  # e.g. a token without the secrets permission
@@ -277,7 +261,7 @@ class Upsert:
                 have, lack = pulls.existing_labels(repo, labels)
                 if settings.create_labels:
                     for name in lack:
-                        pulls.create_label(repo, name, self.gate.pace)
+                        pulls.create_label(repo, name)
                     have = labels
                 elif lack:
                     notes.append(
@@ -285,9 +269,9 @@ class Upsert:
                         "them)"
                     )
                 if have:
-                    pulls.add_labels(repo, number, have, self.gate.pace)
+                    pulls.add_labels(repo, number, have)
             if settings.reviewers:
-                pulls.request_reviewers(repo, number, list(settings.reviewers), self.gate.pace)
+                pulls.request_reviewers(repo, number, list(settings.reviewers))
         except GithubException as error:
             notes.append(f"labels or reviewers not set: GitHub answered {error.status}")
         return notes
@@ -301,7 +285,6 @@ class Upsert:
         changes: list[EnvironmentChange] = []
         try:
             for name in sorted(wanted):
-                self.gate.pace()  # each environment is at most one write (a PUT)
                 changes += ensure_environments(self.gh, repo, [name], wanted)
         except RateLimitExhausted:
             raise
@@ -311,6 +294,6 @@ class Upsert:
 
 
 def _can_push(repo: Any) -> bool:
-    """From the listing's `permissions` (no request); True when GitHub did not say."""
+    """From the listing's permissions (no request); True when GitHub did not say."""
     permissions = repo.permissions
     return permissions is None or permissions.push is not False

@@ -7,10 +7,11 @@ from pathlib import Path
 
 from trustpub.checkout import (
     CheckoutError,
+    Found,
     WorkflowFile,
+    find_workflows,
     github_repository,
     read_workflow,
-    workflow_paths,
     write_atomically,
 )
 from trustpub.fleet.sources import repository_root
@@ -36,14 +37,21 @@ def migrate_checkout(
     project: str | None = None,
     github: str | None = None,
     ignore: tuple[str, ...] = (),
+    remote: bool = True,
 ) -> CheckoutRun:
-    """Read a checkout's workflow files (or just `only`) and run the engine over them."""
+    """Read a checkout's workflow files (or just `only`) and run the engine over them.
+
+    The `origin` remote (OWNER/REPO) is read from `.git/config` when `remote` says the report
+    always shows it, else only when the result has something that names it (publishers to
+    register, obsolete secrets to look up on GitHub).
+    """
     texts: dict[str, str] = {}
     files: dict[str, WorkflowFile] = {}
     unreadable: list[RewriteResult] = []
-    for path in only if only is not None else workflow_paths(root):
+    listed = find_workflows(root) if only is None else [Found(p, None) for p in only]
+    for path, linked in ((f.path, f.linked) for f in listed):
         try:
-            file = read_workflow(root, path)
+            file = read_workflow(root, path, linked)
         except CheckoutError as error:
             relative = _relative(root, path)
             failure = Failure(1, str(error).removeprefix(f"{relative}: "))
@@ -56,7 +64,14 @@ def migrate_checkout(
         result = replace(
             result, files=tuple(sorted((*result.files, *unreadable), key=lambda f: f.path))
         )
-    return CheckoutRun(root, result, files, github or github_repository(root))
+    if github is None and (remote or needs_remote(result)):
+        github = github_repository(root)
+    return CheckoutRun(root, result, files, github)
+
+
+def needs_remote(result: RepositoryResult) -> bool:
+    """Whether a report of `result` names the repository on GitHub (register links, secrets)."""
+    return bool(result.obsolete_secrets) or any(f.changed and f.publishers for f in result.files)
 
 
 def apply_changes(run: CheckoutRun) -> CheckoutRun:

@@ -47,6 +47,9 @@ class RepositoryJob:
     # The run's settings: each checkout's own are resolved from them (its pyproject.toml
     # [tool.trustpub], --config's tables); None: the fields above hold for every checkout.
     settings: Settings | None = None
+    # Read each checkout's `origin` remote always (a report format that shows it for every
+    # repository), or only for a result that names it (text: publishers, secrets).
+    remote: bool = True
     # Where diff and apply may read a repository's default token permissions on GitHub (the
     # token's environment variable, the API's base URL); None: they are not looked up.
     token_env: str | None = None
@@ -66,6 +69,7 @@ class RepositoryJob:
             own.project,
             own.github,
             own.ignore,
+            remote=self.remote,
             token_env=self.token_env,
             base_url=self.base_url,
         )
@@ -101,7 +105,9 @@ def process_repository(target: Target, job: RepositoryJob) -> RepositoryReport:
     try:
         job = job.for_checkout(target.root)
         only = list(target.only) if target.only is not None else None
-        run = migrate_checkout(target.root, only, job.options, job.project, job.github, job.ignore)
+        run = migrate_checkout(
+            target.root, only, job.options, job.project, job.github, job.ignore, job.remote
+        )
         if job.token_env is not None and run.github:
             run = _with_default_permissions(run, target, only, job)
         if job.command == "apply":
@@ -139,7 +145,9 @@ def _with_default_permissions(
 
     def migrate(options: Options) -> RepositoryResult:
         rerun.append(
-            migrate_checkout(target.root, only, options, job.project, job.github, job.ignore)
+            migrate_checkout(
+                target.root, only, options, job.project, job.github, job.ignore, job.remote
+            )
         )
         return rerun[-1].result
 

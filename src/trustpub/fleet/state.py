@@ -6,39 +6,24 @@ finished. Records are kept per command: an `apply` never skips a repository only
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
-from types import TracebackType
-from typing import IO
 
 from trustpub.fleet.sources import Target
+from trustpub.state_file import StateAppender, StateError, read_state
+
+__all__ = ["FAILED", "STATE_VERSION", "StateError", "StateFile", "last_outcomes", "select"]
 
 STATE_VERSION = 1
 FAILED = "failed"
 
 
-class StateError(Exception):
-    """The state file cannot be read or written."""
-
-
 def last_outcomes(path: Path, command: str) -> dict[str, str]:
     """The last recorded outcome of each repository for `command` (absent file: none)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return {}
-    except (OSError, UnicodeDecodeError) as error:
-        raise StateError(f"cannot read the state file {path}: {error}") from None
     found: dict[str, str] = {}
-    for line in text.splitlines():
-        try:
-            record = json.loads(line)
-        except ValueError:
-            continue  # a line cut short when a run was killed
-        if isinstance(record, dict) and record.get("command") == command:
+    for record in read_state(path):
+        if record.get("command") == command:
             repository, outcome = record.get("repository"), record.get("outcome")
             if isinstance(repository, str) and isinstance(outcome, str):
                 found[repository] = outcome
@@ -61,35 +46,15 @@ def select(
     return chosen, left_out
 
 
-class StateFile:
+class StateFile(StateAppender):
     """Appends one record per finished repository; safe to call from the pool's thread."""
 
     def __init__(self, path: Path, command: str) -> None:
-        self.path = path
+        super().__init__(path)
         self.command = command
-        self._lock = threading.Lock()
-        self._out: IO[str] | None = None
-
-    def __enter__(self) -> StateFile:
-        try:
-            self._out = self.path.open("a", encoding="utf-8")
-        except OSError as error:
-            raise StateError(f"cannot write the state file {self.path}: {error}") from None
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        with self._lock:
-            if self._out is not None:
-                self._out.close()
-                self._out = None
 
     def record(self, repository: str, outcome: str, error: str | None) -> None:
-        line = json.dumps(
+        self.append(
             {
                 "type": "repository",
                 "version": STATE_VERSION,
@@ -100,7 +65,3 @@ class StateFile:
                 "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             }
         )
-        with self._lock:
-            if self._out is not None:
-                self._out.write(line + "\n")
-                self._out.flush()

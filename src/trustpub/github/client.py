@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from trustpub.bot.timer import Timer
 from trustpub.github.defaults import DEFAULT_BASE_URL, DEFAULT_TOKEN_ENV, FALLBACK_TOKEN_ENV
 
 if TYPE_CHECKING:
-    from urllib3.response import BaseHTTPResponse
-
-    from github import Github, GithubRetry
+    from github import Github
+    from trustpub.github.pacing import Wait
 
 # GitHub's REST guidance: at least 1 s between writes; wait 60 s on a secondary limit.
 DEFAULT_WRITE_INTERVAL = 1.0
@@ -26,8 +24,6 @@ DEFAULT_MAX_RATE_LIMIT_WAIT = 3600.0
 # retried up to `retry_total` times, at most MAX_BACKOFF seconds apart.
 CONNECT_RETRIES = 2
 MAX_BACKOFF = 30.0
-# A wait for GitHub's limits at least this long is announced on stderr, not spent in silence.
-ANNOUNCED_WAIT = 10.0
 # Loggers that see requests and responses: a record there never carries the token.
 HTTP_LOGGERS = (
     "github.Requester",
@@ -74,20 +70,20 @@ class GitHubSettings:
     timeout: float = 30.0
     retry_total: int = 10
     backoff_factor: float = 0.5  # between retries of 5xx answers: 0, 1, 2, 4 ... seconds
-    # Builds the GithubRetry from its keyword arguments; tests pass one that waits on a fake clock.
-    retry_factory: Callable[..., Any] | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def is_enterprise(self) -> bool:
-        return self.base_url.rstrip("/") != DEFAULT_BASE_URL
+    # Where time comes from and how to wait: real by default, the fake server's clock in tests.
+    timer: Timer = field(default_factory=Timer, repr=False, compare=False)
 
     def connect(self) -> Github:
-        """A PyGithub client with retries and write pacing (imported only when used)."""
+        """A PyGithub client whose every request, first try or retry, passes one gate: no
+        request while GitHub asks to wait, writes `write_interval` apart (see pacing.py)."""
         from github import Auth, Github
+        from trustpub.github.pacing import RequestGate
+        from trustpub.github.transport import PacedRetry, install
 
-        factory = self.retry_factory or announced_retry()
-        retry = factory(
-            secondary_rate_wait=self.secondary_rate_wait,
+        gate = RequestGate(self.timer, self.write_interval, announce=_log_wait)
+        gate.pause.base = self.secondary_rate_wait
+        retry = PacedRetry(
+            gate,
             max_rate_limit_wait=self.max_rate_limit_wait,
             total=self.retry_total,
             connect=min(CONNECT_RETRIES, self.retry_total),
@@ -96,14 +92,16 @@ class GitHubSettings:
         )
         redact_in_logs(self.token)
         _quiet_pygithub()
-        return Github(
+        gh = Github(
             auth=Auth.Token(self.token.reveal()),
             base_url=self.base_url.rstrip("/"),
             timeout=int(self.timeout),
             retry=retry,
             seconds_between_requests=self.request_interval,
-            seconds_between_writes=self.write_interval,
+            seconds_between_writes=0,  # the gate paces writes, retries included
         )
+        install(gh, gate)
+        return gh
 
 
 # Only tests set this, to make every client a command builds wait on the fake server's clock
@@ -192,26 +190,9 @@ def redact_in_logs(token: Token) -> None:
 _LOG = logging.getLogger("trustpub.github")
 
 
-@functools.cache
-def announced_retry() -> type[GithubRetry]:
-    """GithubRetry that says so on stderr before a long wait for a rate limit."""
-    from github import GithubRetry
-
-    class AnnouncedRetry(GithubRetry):
-        def sleep(self, response: BaseHTTPResponse | None = None) -> None:
-            wait = (self.get_retry_after(response) if response else None) or (
-                self.get_backoff_time()
-            )
-            if wait >= ANNOUNCED_WAIT:
-                until = datetime.now(timezone.utc) + timedelta(seconds=wait)
-                _LOG.warning(
-                    "trustpub: GitHub asks to slow down (rate limit): waiting %d s, until %s UTC",
-                    round(wait),
-                    f"{until:%H:%M:%S}",
-                )
-            super().sleep(response)
-
-    return AnnouncedRetry
+def _log_wait(wait: Wait) -> None:
+    """Every wait for GitHub's limits is said on stderr (the bot prints it in its own output)."""
+    _LOG.warning("%s", wait.describe())
 
 
 def _quiet_pygithub() -> None:

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from trustpub.github.defaults import DEFAULT_BASE_URL, DEFAULT_TOKEN_ENV
+from trustpub.settings.model import Settings
 
 
 class SecretsFormat(str, enum.Enum):
@@ -52,55 +53,34 @@ def secrets_command(
 ) -> None:
     """List the secrets the migration makes obsolete that exist on GitHub (names only)."""
     if delete:
-        _delete(
-            repositories,
-            token_env,
-            base_url,
-            project,
-            fmt,
-            yes,
-            dry_run,
-            include_org_secrets,
-            pypi_url,
-            testpypi_url,
+        settings = Settings(
+            command="secrets",
+            token_env=token_env,
+            base_url=base_url,
+            project=project,
+            format=fmt.value,
+            delete_secrets=True,
+            include_org_secrets=include_org_secrets,
+            yes=yes,
+            dry_run=dry_run,
+            pypi_url=pypi_url,
+            testpypi_url=testpypi_url,
         )
+        _delete(repositories, settings)
     from trustpub.github.secrets_report import report_secrets
 
     report_secrets(repositories, token_env, base_url, project, fmt)
 
 
-def _delete(
-    repositories: list[str],
-    token_env: str,
-    base_url: str,
-    project: str | None,
-    fmt: SecretsFormat,
-    yes: bool,
-    dry_run: bool,
-    include_org_secrets: bool,
-    pypi_url: str,
-    testpypi_url: str,
-) -> None:
+def _delete(repositories: list[str], settings: Settings) -> None:
     """`secrets --delete`: the status run over these repositories, then the deletions."""
     from trustpub.bot.discovery import DiscoveryError, Selection, read_names
     from trustpub.exit_codes import EXIT_USAGE
-    from trustpub.status.command import Settings, run_checked
+    from trustpub.status.command import run_checked
 
     try:
         names = read_names(repositories)
     except DiscoveryError as error:
         typer.echo(f"trustpub: error: not OWNER/REPO: {error}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
-    settings = Settings(
-        project=project,
-        pypi_url=pypi_url,
-        testpypi_url=testpypi_url,
-        fmt=fmt.value,
-        delete=True,
-        include_org_secrets=include_org_secrets,
-        yes=yes,
-        dry_run=dry_run,
-        token_env=token_env,
-        base_url=base_url,
-    )
     run_checked(Selection(repos=tuple(names)), (), settings)

@@ -2,14 +2,14 @@
 
 The bot marks every commit it makes with a `Trustpub-Migration: <fingerprint>` trailer. A branch
 whose head commit lacks it holds someone else's work and is never overwritten. Every write is
-preceded by `pace()` (serialised, at least the write interval apart) and followed, when its answer
-is lost, by a look-up: PyGithub retries POSTs, so "already exists" can mean "it worked".
+paced by the client's gate (at least the write interval apart, retries included) and followed,
+when its answer is lost, by a look-up: a POST is retried, so "already exists" can mean "it worked".
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -22,8 +22,6 @@ if TYPE_CHECKING:
 TRAILER = "Trustpub-Migration"
 _TRAILER_LINE = re.compile(rf"^{TRAILER}: *([0-9a-f]+) *$", re.MULTILINE)
 FILE_MODE = "100644"
-
-Pace = Callable[[], None]
 
 
 class RefusedWrite(Exception):
@@ -38,6 +36,7 @@ class BranchState:
     sha: str | None  # None: the branch does not exist
     fingerprint: str | None = None  # from our trailer on its head commit
     author: str = ""
+    ref_id: str | None = None  # the ref's GraphQL node id (to move it with updateRef)
 
     @property
     def exists(self) -> bool:
@@ -100,9 +99,7 @@ def workflow_shas(repo: Repository, sha: str) -> dict[str, str]:
     return {str(e["path"]): str(e["sha"]) for e in entries if e.get("type") == "file"}
 
 
-def create_commit(
-    repo: Repository, parent: str, files: Mapping[str, str], message: str, pace: Pace
-) -> str:
+def create_commit(repo: Repository, parent: str, files: Mapping[str, str], message: str) -> str:
     """A commit on top of `parent` replacing `files` (path -> text): a tree, then the commit.
 
     File contents go inline in the tree, so GitHub makes the blobs: two writes, whatever the
@@ -112,11 +109,9 @@ def create_commit(
         {"path": path, "mode": FILE_MODE, "type": "blob", "content": text}
         for path, text in sorted(files.items())
     ]
-    pace()
     _, made = repo._requester.requestJsonAndCheck(
         "POST", f"{repo.url}/git/trees", input={"base_tree": parent, "tree": tree}
     )
-    pace()
     _, commit = repo._requester.requestJsonAndCheck(
         "POST",
         f"{repo.url}/git/commits",
@@ -131,7 +126,6 @@ def point_branch(
     sha: str,
     default_branch: str,
     default_head: str,
-    pace: Pace,
 ) -> None:
     """Create the branch at `sha`, or move it there if it is ours (or holds nothing new)."""
     from github.GithubException import GithubException
@@ -144,7 +138,6 @@ def point_branch(
             "not overwriting it"
         )
     ref = f"heads/{state.name}"
-    pace()
     try:
         if state.exists:
             repo._requester.requestJsonAndCheck(

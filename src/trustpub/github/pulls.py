@@ -8,7 +8,7 @@ and a pull request that was made on the first try answers the retry with 422 "al
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -20,8 +20,6 @@ MARKER = "<!-- trustpub:"
 _MARKER_LINE = re.compile(r"<!-- trustpub:v\d+ migration=([0-9a-f]+) -->")
 LABEL_COLOR = "1d76db"
 
-Pace = Callable[[], None]
-
 
 @dataclass(frozen=True)
 class Pull:
@@ -31,6 +29,7 @@ class Pull:
     merged: bool
     body: str
     draft: bool = False
+    node_id: str = ""  # for GraphQL's updatePullRequest
 
     @property
     def ours(self) -> bool:
@@ -72,11 +71,9 @@ def create_pull(
     title: str,
     body: str,
     draft: bool,
-    pace: Pace,
 ) -> Pull:
     from github.GithubException import GithubException
 
-    pace()
     try:
         _, data = repo._requester.requestJsonAndCheck(
             "POST",
@@ -91,11 +88,10 @@ def create_pull(
     return _pull(data)
 
 
-def update_pull(repo: Repository, number: int, title: str, body: str, pace: Pace) -> None:
+def update_pull(repo: Repository, number: int, title: str, body: str) -> None:
     """Replace title and body (PATCH is never retried: on an error, check whether it landed)."""
     from github.GithubException import GithubException
 
-    pace()
     try:
         repo._requester.requestJsonAndCheck(
             "PATCH", f"{repo.url}/pulls/{number}", input={"title": title, "body": body}
@@ -124,10 +120,9 @@ def existing_labels(repo: Repository, names: Iterable[str]) -> tuple[list[str], 
     return have, lack
 
 
-def create_label(repo: Repository, name: str, pace: Pace) -> None:
+def create_label(repo: Repository, name: str) -> None:
     from github.GithubException import GithubException
 
-    pace()
     try:
         repo._requester.requestJsonAndCheck(
             "POST", f"{repo.url}/labels", input={"name": name, "color": LABEL_COLOR}
@@ -137,19 +132,17 @@ def create_label(repo: Repository, name: str, pace: Pace) -> None:
             raise
 
 
-def add_labels(repo: Repository, number: int, names: list[str], pace: Pace) -> None:
+def add_labels(repo: Repository, number: int, names: list[str]) -> None:
     """Adding existing labels is idempotent, so a retried POST is harmless."""
-    pace()
     repo._requester.requestJsonAndCheck(
         "POST", f"{repo.url}/issues/{number}/labels", input={"labels": names}
     )
 
 
-def request_reviewers(repo: Repository, number: int, reviewers: list[str], pace: Pace) -> None:
+def request_reviewers(repo: Repository, number: int, reviewers: list[str]) -> None:
     """`login` asks a user; `org/team-slug` asks a team."""
     users = [r for r in reviewers if "/" not in r]
     teams = [r.partition("/")[2] for r in reviewers if "/" in r]
-    pace()
     repo._requester.requestJsonAndCheck(
         "POST",
         f"{repo.url}/pulls/{number}/requested_reviewers",
@@ -165,6 +158,7 @@ def _pull(item: dict[str, Any]) -> Pull:
         merged=bool(item.get("merged_at") or item.get("merged")),
         body=str(item.get("body") or ""),
         draft=bool(item.get("draft")),
+        node_id=str(item.get("node_id") or ""),
     )
 
 

@@ -29,23 +29,30 @@ def obsolete_secrets_on_github(
     return existing_secrets(repo, names)
 
 
-def existing_secrets(repo: Repository, names: Iterable[str]) -> list[ExistingSecret]:
-    """The secrets among `names` that exist where this repository's workflows can read them."""
+def existing_secrets(
+    repo: Repository, names: Iterable[str], environments: Iterable[str] | None = None
+) -> list[ExistingSecret]:
+    """The secrets among `names` that exist where this repository's workflows can read them
+    (`environments`: the repository's environment names, when already known)."""
     wanted = {n.upper() for n in names}
     if not wanted:
         return []
-    return listed_secrets(repo, wanted)
+    return listed_secrets(repo, wanted, environments)
 
 
-def listed_secrets(repo: Repository, wanted: set[str] | None = None) -> list[ExistingSecret]:
+def listed_secrets(
+    repo: Repository, wanted: set[str] | None = None, environments: Iterable[str] | None = None
+) -> list[ExistingSecret]:
     """Every secret (or those named in `wanted`) this repository's workflows can read:
-    repository, environment and visible organisation secrets."""
+    repository, environment and visible organisation secrets (`environments`: the repository's
+    environment names, when already known)."""
     full_name = repo.full_name
     found: list[ExistingSecret] = []
     with explained(f"{full_name}: listing repository secrets", SECRETS_ACCESS):
         found += _matching(repo.get_secrets(), wanted, "repository", full_name)
-    with explained(f"{full_name}: listing environments", SECRETS_ACCESS):
-        environments = [environment.name for environment in repo.get_environments()]
+    if environments is None:
+        with explained(f"{full_name}: listing environments", SECRETS_ACCESS):
+            environments = [environment.name for environment in repo.get_environments()]
     for name in environments:
         with explained(f"{full_name}: listing secrets of environment {name}", SECRETS_ACCESS):
             where = f"{full_name} environment {name}"

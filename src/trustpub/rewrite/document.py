@@ -1,100 +1,43 @@
 """A parsed workflow: the exact text, its YAML node tree with character positions, and its style.
 
 Edits are made to the text itself, at positions the parser reports, so every byte outside an edit
-survives. ruamel.yaml's composer gives the positions; its C parser is used where installed.
+survives. ruamel.yaml's composer gives the positions (`yaml_loader` sets it up and refuses what
+cannot be edited safely); its C parser is used where installed.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-import threading
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.main import CParser  # type: ignore[attr-defined]  # None without the C parser
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from ruamel.yaml.resolver import VersionedResolver
+
+from trustpub.rewrite.yaml_loader import (
+    WorkflowSyntaxError,
+    check_expansion,
+    check_flow_depth,
+    compose_and_construct,
+)
+
+__all__ = [
+    "BOM",
+    "Document",
+    "Path",
+    "Style",
+    "WorkflowSyntaxError",
+    "child",
+    "load_data",
+]
 
 BOM = "\ufeff"
-MAX_EXPANDED_NODES = 1_000_000
-MAX_FLOW_DEPTH = 1000  # the C parser overflows its stack on flow collections nested ~50,000 deep
 _ALIAS = re.compile(r"\*[^\s,\[\]{}]+")
 Path = tuple[str | int, ...]
-
-
-class WorkflowSyntaxError(Exception):
-    """The text is not a YAML document trustpub can edit safely."""
-
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(f"line {line}: {message}")
-        self.line = line
-        self.message = message
-
-
-_YAML_VERSION = (1, 2)
-
-
-class _CResolver(VersionedResolver):
-    """The resolver for the C parser, which reads every document as YAML 1.2.
-
-    ruamel.yaml's C loader ignores `%YAML` directives, so the version is always its default. The
-    base class works that out again for every scalar, through two caught exceptions, and builds
-    its table of implicit tags anew for every document: together more than half of a parse. The
-    tags resolved are the same; the table is built once.
-    """
-
-    _table: dict[Any, list[Any]] | None = None  # first character -> [(tag, regexp)]; never changed
-
-    @property
-    def processing_version(self) -> Any:
-        return _YAML_VERSION
-
-    @property
-    def versioned_resolver(self) -> Any:
-        if _CResolver._table is None:
-            _CResolver._table = super().versioned_resolver
-        return _CResolver._table
-
-
-if CParser is not None:  # ruamel.yaml.clib is installed (a dependency on CPython)
-
-    class _CLoader(CParser, SafeConstructor, _CResolver):  # type: ignore[misc]
-        """The C parser, the safe constructor and the resolver in one object, built once per text.
-
-        What `YAML(typ="safe")` assembles for every document (ruamel defines that class anew each
-        time), with duplicate keys refused as it does.
-        """
-
-        def __init__(self, text: str) -> None:
-            CParser.__init__(self, text)
-            self._parser = self._composer = self
-            SafeConstructor.__init__(self, loader=self)
-            self.allow_duplicate_keys = False
-            _CResolver.__init__(self, loadumper=self)
-
-
-_PURE = threading.local()  # without ruamel.yaml.clib: one pure-Python loader per thread
-
-
-def _compose_and_construct(text: str) -> tuple[Node | None, Callable[[Node], Any]]:
-    """The node tree of the text, and how to construct its data."""
-    if CParser is None:  # pragma: no cover - exercised by a test in a subprocess
-        yaml: YAML | None = getattr(_PURE, "yaml", None)
-        if yaml is None:
-            yaml = _PURE.yaml = YAML(typ="safe", pure=True)
-        return yaml.compose(text), yaml.constructor.construct_document
-    loader = _CLoader(text)
-    try:
-        return loader.get_single_node(), loader.construct_document
-    finally:
-        loader.dispose()
 
 
 def load_data(text: str, *, rewritten: bool = False) -> Any:
@@ -109,11 +52,11 @@ def load_data(text: str, *, rewritten: bool = False) -> Any:
 
 def _parse(text: str, checked: bool = False) -> tuple[Node | None, Any]:
     try:
-        node, construct = _compose_and_construct(text)
+        node, construct = compose_and_construct(text)
         if node is None:
             return None, None
         if not checked:
-            _check_expansion(node)
+            check_expansion(node)
         data = construct(node)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -137,89 +80,6 @@ def _indented_with_tab(text: str, line: int) -> bool:
         return False
     current = lines[line - 1]
     return "\t" in current[: len(current) - len(current.lstrip(" \t"))]
-
-
-def _check_flow_depth(text: str) -> None:
-    """Refuse absurdly nested flow collections before the parser sees them."""
-    if text.count("[") + text.count("{") <= MAX_FLOW_DEPTH:
-        return
-    depth = 0
-    for match in re.finditer(r"[\[\]{}]", text):
-        depth = depth + 1 if match.group() in "[{" else max(depth - 1, 0)
-        if depth > MAX_FLOW_DEPTH:
-            line = text.count("\n", 0, match.start()) + 1
-            raise WorkflowSyntaxError(line, "the document is nested too deeply")
-
-
-def _check_expansion(root: Node) -> None:
-    """Refuse documents whose aliases expand to a huge tree (billion laughs), or that use a list
-    or mapping as a key, before any other walk."""
-    if not _small_without_aliases(root):
-        _check_expanded_sizes(root)
-
-
-def _small_without_aliases(root: Node) -> bool:
-    """Check the keys; True when no node is referenced twice and the nodes are few enough.
-
-    The common case, in one cheap pass; otherwise `_check_expanded_sizes` says where it is too big.
-    """
-    seen: set[int] = set()
-    stack: list[Node] = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            return False
-        seen.add(id(node))
-        if isinstance(node, MappingNode):
-            _check_keys(node)
-            for key, value in node.value:
-                stack.append(key)
-                stack.append(value)
-        elif isinstance(node, SequenceNode):
-            stack.extend(node.value)
-    return len(seen) <= MAX_EXPANDED_NODES
-
-
-def _check_expanded_sizes(root: Node) -> None:
-    """The size of a node counts every alias reference in full, computed once per node."""
-    sizes: dict[int, int] = {}
-    stack: list[tuple[Node, bool]] = [(root, False)]
-    while stack:
-        node, children_done = stack.pop()
-        if id(node) in sizes:
-            continue
-        children = _children(node)
-        if isinstance(node, MappingNode) and not children_done:
-            _check_keys(node)
-        if not children_done:
-            stack.append((node, True))
-            stack.extend((c, False) for c in children if id(c) not in sizes)
-            continue
-        size = 1 + sum(sizes[id(c)] for c in children)
-        if size > MAX_EXPANDED_NODES:
-            raise WorkflowSyntaxError(
-                node.start_mark.line + 1,
-                "YAML aliases expand this document to more than "
-                f"{MAX_EXPANDED_NODES:,} nodes; refusing a possible alias bomb",
-            )
-        sizes[id(node)] = size
-
-
-def _check_keys(node: MappingNode) -> None:
-    """Workflow keys are scalars; a list or mapping as a key (`? [a]`) is refused."""
-    for key, _ in node.value:
-        if not isinstance(key, ScalarNode):
-            raise WorkflowSyntaxError(
-                key.start_mark.line + 1, "a list or mapping used as a key; workflows use plain keys"
-            )
-
-
-def _children(node: Node) -> list[Node]:
-    if isinstance(node, MappingNode):
-        return [part for pair in node.value for part in pair]
-    if isinstance(node, SequenceNode):
-        return list(node.value)
-    return []
 
 
 @dataclass(frozen=True)
@@ -249,7 +109,7 @@ class Document:
         text = source[len(bom) :]
         if "\0" in text:
             raise WorkflowSyntaxError(text[: text.index("\0")].count("\n") + 1, "NUL byte in file")
-        _check_flow_depth(text)
+        check_flow_depth(text)
         root, data = _parse(text)
         starts = [0] + [m.end() for m in re.finditer("\n", text)]
         return cls(text, bom, root, data, starts)

@@ -88,7 +88,26 @@ class Running:
             "--base-url",
             metavar="URL",
             default=DEFAULT_BASE_URL,
-            help="GitHub API URL (GitHub Enterprise).",
+            help="GitHub API URL: GitHub Enterprise Server (https://HOST/api/v3) or any "
+            "github.com-compatible API.",
+        ),
+        Files.RUN,
+    )
+    enterprise: bool | None = setting(
+        None,
+        on(
+            BOT,
+            "--enterprise/--no-enterprise",
+            help="Whether the API is GitHub Enterprise Server [default: ask it, GET /meta].",
+        ),
+    )
+    graphql: bool = setting(
+        True,
+        on(
+            BOT,
+            "--graphql/--no-graphql",
+            help="Read repositories in batched GraphQL queries and write through GraphQL "
+            "(--no-graphql: REST only, for an API without GraphQL; costs more requests).",
         ),
         Files.RUN,
     )
@@ -110,7 +129,7 @@ class Running:
             "--write-interval",
             metavar="SECONDS",
             min=0.0,
-            help="Time between two writes.",
+            help="Least time between two writes, retries included.",
         ),
         Files.RUN,
     )

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
-from trustpub.bot.defaults import DEFAULT_BRANCH
 from trustpub.exit_codes import EXIT_USAGE
-from trustpub.github.defaults import DEFAULT_BASE_URL, DEFAULT_TOKEN_ENV
+from trustpub.github.defaults import DEFAULT_BASE_URL
 from trustpub.settings.model import filled
 
 if TYPE_CHECKING:
     from trustpub.bot.discovery import Selection
-    from trustpub.settings.model import Settings as CommandSettings
+    from trustpub.settings.model import Settings
 
 
-def status_command(command: CommandSettings) -> None:
+def status_command(command: Settings) -> None:
     """Where each repository stands: pull request, first trusted release, old secrets, next step."""
     from trustpub.bot.command import selection_of
     from trustpub.bot.discovery import DiscoveryError, repos_file_names
@@ -39,41 +38,15 @@ def status_command(command: CommandSettings) -> None:
     except DiscoveryError as error:
         typer.echo(f"trustpub: error: {error}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
-    settings = filled(
-        Settings,
-        command,
-        fmt=command.format,
-        delete=command.delete_secrets,
-        base_url=command.base_url or DEFAULT_BASE_URL,
-    )
+    # `--base-url ''` means GitHub's, as no --base-url does.
+    settings = replace(command, base_url=command.base_url or DEFAULT_BASE_URL)
     run_checked(selection, command.paths, settings)
 
 
-@dataclass(frozen=True)
-class Settings:
-    """The command line's choices for a status (or `secrets --delete`) run."""
-
-    branch: str = DEFAULT_BRANCH
-    project: str | None = None
-    pypi_environment: str = "pypi"
-    testpypi_environment: str = "testpypi"
-    pypi_url: str = "https://pypi.org"
-    testpypi_url: str = "https://test.pypi.org"
-    verify: bool = False
-    fmt: str = "text"
-    state: Path | None = None
-    resume: bool = False
-    delete: bool = False
-    include_org_secrets: bool = False
-    yes: bool = False
-    dry_run: bool = False
-    token_env: str = DEFAULT_TOKEN_ENV
-    base_url: str = DEFAULT_BASE_URL
-
-
 def run_checked(selection: Selection, checkouts: tuple[Path, ...], settings: Settings) -> None:
-    """Connect, run, and end with the exit code (`typer.Exit`)."""
+    """Connect, run, and end with the exit code (`typer.Exit`); `secrets --delete` runs it too."""
     from trustpub.github.client import GitHubAccessError, settings_from_environment
+    from trustpub.github.enterprise import detect_platform
     from trustpub.rewrite.result import Options
     from trustpub.status.github_reader import ReadSettings
     from trustpub.status.run import StatusRequest, run_status, stdin_confirm
@@ -85,30 +58,30 @@ def run_checked(selection: Selection, checkouts: tuple[Path, ...], settings: Set
             typer.echo(f"trustpub: error: {flag} {url!r} is not an http(s) URL", err=True)
             raise typer.Exit(EXIT_USAGE)
     try:
-        github = settings_from_environment(s.token_env, s.base_url)
+        github = settings_from_environment(s.token_env, s.base_url or "")
     except GitHubAccessError as error:
         typer.echo(f"trustpub: error: {error}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
+    gh = github.connect()
+    # GitHub Enterprise Server is what the server says it is (GET /meta), not what the URL
+    # suggests (see github/enterprise.py).
+    enterprise = detect_platform(gh, github.base_url).enterprise
     options = Options(
         pypi_environment=s.pypi_environment,
         testpypi_environment=s.testpypi_environment,
-        github_enterprise=github.is_enterprise,
+        github_enterprise=enterprise,
         publishers_in_use=True,
     )
-    request = StatusRequest(
+    request = filled(
+        StatusRequest,
+        s,
         selection=selection,
         checkouts=checkouts,
         read=ReadSettings(s.branch, options, s.project, verify_file if s.verify else None),
         index_urls={"pypi": s.pypi_url, "testpypi": s.testpypi_url},
-        include_org_secrets=s.include_org_secrets,
-        fmt=s.fmt,
-        state=s.state,
-        resume=s.resume,
-        delete=s.delete,
-        yes=s.yes,
-        dry_run=s.dry_run,
+        fmt=s.format,
+        delete=s.delete_secrets,
     )
-    gh = github.connect()
     try:
         code = run_status(
             gh,

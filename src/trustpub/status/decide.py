@@ -1,18 +1,20 @@
 """The pure core of `status`: from gathered facts to states, evidence and the next action.
 
-No I/O: every input is in `RepositoryFacts`, so each rule is a unit test away.
+No I/O: every input is in `RepositoryFacts`, so each rule is a unit test away. Whether a release
+came through trusted publishing, and what proves it, is `evidence`'s.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from trustpub.repository import Outcome
 from trustpub.rewrite.result import TrustedPublisher
-from trustpub.status.facts import IndexFacts, ReleaseFile, RepositoryFacts, RunFacts
-from trustpub.status.links import register_url, revoke_url
+from trustpub.status.evidence import index_detail, index_of, publishing
+from trustpub.status.facts import RepositoryFacts
+from trustpub.status.links import DEFAULT_INDEX_URLS, register_url, revoke_url
 from trustpub.status.model import (
     Action,
     Evidence,
@@ -25,9 +27,6 @@ from trustpub.status.model import (
 )
 from trustpub.status.secrets_rules import NAMED_ONLY, secret_states
 
-# An upload belongs to a run when it happened while the run went (a little slack for clocks).
-RUN_SLACK = timedelta(minutes=2)
-DEFAULT_INDEX_URLS = {"pypi": "https://pypi.org", "testpypi": "https://test.pypi.org"}
 # Migration states with no publisher to look up on the index.
 WITHOUT_PUBLISHERS = frozenset(
     {Migration.FAILED, Migration.NOT_NEEDED, Migration.LEFT_ALONE, Migration.IGNORED}
@@ -127,7 +126,7 @@ def _project_unknown(base: RepositoryStatus) -> RepositoryStatus:
 def _pending_row(
     base: RepositoryStatus, facts: RepositoryFacts, p: TrustedPublisher, judgement: Judgement
 ) -> Row:
-    index = _index(facts, p)
+    index = index_of(facts, p)
     exists = index.exists if index else None
     link = register_url(p, base.repository, exists, judgement.index_urls)
     register = "register the pending publisher on PyPI (it expires after 30 days unused)"
@@ -147,7 +146,7 @@ def _pending_row(
     else:
         action = Action(f"open the pull request: trustpub bot --repo {base.repository}")
         stage = Stage.NEEDED
-    detail = _index_detail(index)
+    detail = index_detail(index)
     return _row(base, p, Publishing.NOT_MIGRATED, detail, None, action, stage, link, judgement)
 
 
@@ -157,7 +156,7 @@ def _migrated(
     publishers: tuple[TrustedPublisher, ...],
     judgement: Judgement,
 ) -> RepositoryStatus:
-    judged = [(p, *_publishing(facts, p)) for p in publishers]
+    judged = [(p, *publishing(facts, p)) for p in publishers]
     confirmed = [e for _, state, _, e in judged if state is Publishing.CONFIRMED and e]
     proof = None
     if len(confirmed) == len(judged):
@@ -165,7 +164,7 @@ def _migrated(
     secrets = secret_states(facts, proof, judgement)
     rows = []
     for p, state, detail, evidence in judged:
-        index = _index(facts, p)
+        index = index_of(facts, p)
         exists = index.exists if index else None
         link = register_url(p, base.repository, exists, judgement.index_urls)
         action, stage = _migrated_action(
@@ -195,7 +194,7 @@ def _migrated_action(
     if state is Publishing.UNKNOWN:
         return Action(f"run again when the index answers ({detail})"), Stage.UNCONFIRMED
     if state is Publishing.NO_RELEASE:
-        index = _index(facts, p)
+        index = index_of(facts, p)
         if index is not None and index.exists is False:
             text = (
                 "waiting for the first release (a new project: the pending publisher must be "
@@ -224,114 +223,6 @@ def _migrated_action(
 
 def _only_named(state: SecretState) -> bool:
     return state.secret.scope == "organization" and state.why == NAMED_ONLY
-
-
-def _publishing(
-    facts: RepositoryFacts, p: TrustedPublisher
-) -> tuple[Publishing, str, Evidence | None]:
-    """Did a release come through trusted publishing after the migration, and what says so."""
-    index = _index(facts, p)
-    if index is None or index.exists is None:
-        return Publishing.UNKNOWN, (index.error if index else None) or "not checked", None
-    since = facts.migrated_at
-    files = [f for f in index.files if since is None or f.uploaded >= since]
-    for f in files:
-        evidence = _provenance_evidence(f, facts.repository, p)
-        if evidence is not None:
-            return evidence
-    for f in files:
-        run = _run_for(f, facts.runs, p.workflow)
-        if run is not None:
-            return Publishing.CONFIRMED, "", _run_evidence(f, run)
-    failed = [
-        r
-        for r in facts.runs
-        if r.workflow == p.workflow and r.conclusion == "failure" and not files
-    ]
-    if failed:
-        run = failed[0]
-        return Publishing.RUN_FAILED, f"run #{run.number} of {p.workflow} failed ({run.url})", None
-    if files:
-        f = files[0]
-        how = (
-            f"no provenance and no successful run of {p.workflow} at that time"
-            if facts.migrated_at is not None
-            else "no provenance, and the migration date is unknown"
-        )
-        return Publishing.UNCONFIRMED, f"{p.project} {f.version} was uploaded with {how}", None
-    return Publishing.NO_RELEASE, _index_detail(index), None
-
-
-def _provenance_evidence(
-    f: ReleaseFile, repository: str, p: TrustedPublisher
-) -> tuple[Publishing, str, Evidence | None] | None:
-    if f.provenance is None:
-        return None
-    found = f.provenance.publishers()
-    wanted = [
-        pub
-        for pub in found
-        if pub.kind == "GitHub"
-        and (pub.repository or "").lower() == repository.lower()
-        and pub.workflow == p.workflow
-        and (pub.environment or "").lower() == (p.environment or "").lower()
-    ]
-    if f.verified is False:
-        detail = f"the provenance of {f.filename} failed signature verification: {f.verify_detail}"
-        return Publishing.UNCONFIRMED, detail, None
-    if not wanted:
-        names = ", ".join(pub.describe() for pub in found)
-        expected = f"{repository} {p.workflow}" + (
-            f", environment {p.environment}" if p.environment else ", no environment"
-        )
-        detail = f"{f.filename} was published by {names}, not {expected}"
-        return Publishing.OTHER_PUBLISHER, detail, None
-    verified = " (signatures verified)" if f.verified else ""
-    text = (
-        f"provenance of {f.filename} ({f.uploaded:%Y-%m-%d}): published by "
-        f"{wanted[0].describe()}{verified}"
-    )
-    return (
-        Publishing.CONFIRMED,
-        "",
-        Evidence("provenance", f.version, f.filename, f.uploaded, text),
-    )
-
-
-def _run_for(f: ReleaseFile, runs: tuple[RunFacts, ...], workflow: str) -> RunFacts | None:
-    for run in runs:
-        if (
-            run.workflow == workflow
-            and run.conclusion == "success"
-            and run.started - RUN_SLACK <= f.uploaded <= run.finished + RUN_SLACK
-        ):
-            return run
-    return None
-
-
-def _run_evidence(f: ReleaseFile, run: RunFacts) -> Evidence:
-    where = f" on {run.head_branch}" if run.head_branch else ""
-    text = (
-        f"no provenance: {f.filename} was uploaded {f.uploaded:%Y-%m-%d %H:%M} UTC during the "
-        f"successful run #{run.number} of {run.workflow}{where} ({run.url})"
-    )
-    return Evidence("workflow run", f.version, f.filename, f.uploaded, text)
-
-
-def _index(facts: RepositoryFacts, p: TrustedPublisher) -> IndexFacts | None:
-    return next(
-        (i for i in facts.indexes if i.index == p.index and i.project.lower() == p.project.lower()),
-        None,
-    )
-
-
-def _index_detail(index: IndexFacts | None) -> str:
-    if index is None or index.exists is None:
-        return (index.error if index else None) or "index not checked"
-    if not index.exists:
-        return "not on the index yet"
-    plural = "release" if index.releases == 1 else "releases"
-    return f"{index.releases} {plural} on the index"
 
 
 def _row(

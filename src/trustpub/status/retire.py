@@ -6,18 +6,22 @@ organisation secret is in it only when every repository of the run that suspects
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from trustpub.github.errors import SECRETS_ACCESS, explained
+from trustpub.github.client import GitHubAccessError
+from trustpub.github.errors import SECRETS_ACCESS, RateLimitExhausted, TokenRejected, explained
 from trustpub.repository import ExistingSecret
 from trustpub.status.links import INDEX_NAMES
 from trustpub.status.model import RepositoryStatus
 
 if TYPE_CHECKING:
     from github import Github
+    from trustpub.status.run import Outcome, Say, StatusRequest
+    from trustpub.status.state import StatusState
 
 
 @dataclass(frozen=True)
@@ -104,3 +108,75 @@ def revoke_lines(statuses: Iterable[RepositoryStatus], deleted: Iterable[Deletio
                 f"account-wide one) created by the time it was stored as GitHub secret {stored}"
             )
     return list(dict.fromkeys(lines))
+
+
+def retire(
+    gh: Github,
+    request: StatusRequest,
+    outcome: Outcome,
+    say: Say,
+    warn: Say,
+    confirm: Callable[[str], bool] | None,
+    state: StatusState | None,
+) -> None:
+    """`--delete-secrets`: show the plan, ask (unless --yes or --dry-run), delete, say what to
+    revoke; each deletion goes into the outcome and the state file as it is made."""
+    deletions, kept = plan(outcome.statuses)
+    for k in kept:
+        say(f"keep {k.secret.scope} secret {k.secret.name} of {k.secret.where}: {k.reason}")
+    if not deletions:
+        say("no secret is provably safe to delete")
+        return
+    listing = [f"  {d.describe()}: {d.proof}" for d in deletions]
+    if request.dry_run:
+        say("would delete (--dry-run: nothing deleted):")
+        for line in listing:
+            say(line)
+        outcome.deletions += [_entry(d, "planned") for d in deletions]
+        return
+    say("secrets to delete:")
+    for line in listing:
+        say(line)
+    question = f"Delete these {len(deletions)} secrets?"
+    if not request.yes and (confirm is None or not confirm(question)):
+        warn("trustpub: nothing deleted (confirm at the prompt, or pass --yes)")
+        outcome.deletions += [_entry(d, "not confirmed") for d in deletions]
+        return
+    done: list[Deletion] = []
+    for d in deletions:
+        entry = _delete_one(gh, d, say, warn)
+        outcome.deletions.append(entry)
+        if state is not None:
+            state.deleted(entry)
+        if entry["result"] in ("deleted", "already gone"):
+            done.append(d)
+        if entry["result"] == "stopped":
+            outcome.stopped = entry["error"]
+            break
+    for line in revoke_lines(outcome.statuses, done):
+        say(line)
+
+
+def _delete_one(gh: Github, d: Deletion, say: Say, warn: Say) -> dict[str, Any]:
+    try:
+        result = delete(gh, d)
+    except (RateLimitExhausted, TokenRejected) as error:
+        warn(f"trustpub: {error}")
+        return {**_entry(d, "stopped"), "error": str(error)}
+    except GitHubAccessError as error:
+        warn(f"trustpub: {error}")
+        return {**_entry(d, "failed"), "error": str(error)}
+    say(f"{result}: {d.describe()}, because {d.proof}")
+    return _entry(d, result)
+
+
+def _entry(d: Deletion, result: str) -> dict[str, Any]:
+    return {
+        "scope": d.secret.scope,
+        "where": d.secret.where,
+        "name": d.secret.name,
+        "repositories": list(d.repositories),
+        "proof": d.proof,
+        "result": result,
+        "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }

@@ -10,19 +10,22 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from trustpub.bot.defaults import DEFAULT_BRANCH
 from trustpub.bot.discovery import Candidate, Selection, candidate, discover
 from trustpub.exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from trustpub.github.client import GitHubAccessError, redact
 from trustpub.github.errors import RateLimitExhausted, TokenRejected, explained
+from trustpub.state_file import StateError
 from trustpub.status import report
 from trustpub.status.decide import Judgement, decide
 from trustpub.status.facts import RepositoryFacts
 from trustpub.status.github_reader import ReadSettings, gather
+from trustpub.status.links import DEFAULT_INDEX_URLS
 from trustpub.status.model import RepositoryStatus
 from trustpub.status.org_secrets import OrgSecretScan
 from trustpub.status.pypi import PyPIReader
-from trustpub.status.retire import Deletion, delete, plan, revoke_lines
-from trustpub.status.state import StatusState, StatusStateError, read_history
+from trustpub.status.retire import retire
+from trustpub.status.state import StatusState, read_history
 
 if TYPE_CHECKING:
     from github import Github
@@ -34,12 +37,8 @@ Say = Callable[[str], None]
 class StatusRequest:
     selection: Selection = field(default_factory=Selection)
     checkouts: tuple[Path, ...] = ()  # local checkouts, named by their `origin`
-    read: ReadSettings = field(
-        default_factory=lambda: ReadSettings("trustpub/trusted-publishing", _options())
-    )
-    index_urls: dict[str, str] = field(
-        default_factory=lambda: {"pypi": "https://pypi.org", "testpypi": "https://test.pypi.org"}
-    )
+    read: ReadSettings = field(default_factory=lambda: ReadSettings(DEFAULT_BRANCH, _options()))
+    index_urls: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_INDEX_URLS))
     include_org_secrets: bool = False
     fmt: str = "text"
     state: Path | None = None
@@ -77,7 +76,7 @@ def run_status(
     try:
         history = read_history(request.state) if request.state else None
         candidates, refused = _candidates(gh, request)
-    except (StatusStateError, GitHubAccessError) as error:
+    except (StateError, GitHubAccessError) as error:
         warn(f"trustpub: error: {error}")
         return EXIT_INTERRUPTED if isinstance(error, RateLimitExhausted) else EXIT_USAGE
     readers = {index: PyPIReader(url) for index, url in request.index_urls.items()}
@@ -91,8 +90,8 @@ def run_status(
         if request.delete:
             # JSON keeps stdout for the document: the plan and the log go to stderr then.
             narrate = warn if request.fmt == "json" else say
-            _retire(gh, request, outcome, narrate, warn, confirm, state)
-    except StatusStateError as error:
+            retire(gh, request, outcome, narrate, warn, confirm, state)
+    except StateError as error:
         warn(f"trustpub: error: {error}")
         return EXIT_USAGE
     finally:
@@ -220,76 +219,6 @@ def _facts(
         scan.known[c.full_name.lower()] = facts.references
         facts = replace(facts, org_secrets=scan.uses_for(facts))
     return facts
-
-
-def _retire(
-    gh: Github,
-    request: StatusRequest,
-    outcome: Outcome,
-    say: Say,
-    warn: Say,
-    confirm: Callable[[str], bool] | None,
-    state: StatusState | None,
-) -> None:
-    deletions, kept = plan(outcome.statuses)
-    for k in kept:
-        say(f"keep {k.secret.scope} secret {k.secret.name} of {k.secret.where}: {k.reason}")
-    if not deletions:
-        say("no secret is provably safe to delete")
-        return
-    listing = [f"  {d.describe()}: {d.proof}" for d in deletions]
-    if request.dry_run:
-        say("would delete (--dry-run: nothing deleted):")
-        for line in listing:
-            say(line)
-        outcome.deletions += [_entry(d, "planned") for d in deletions]
-        return
-    say("secrets to delete:")
-    for line in listing:
-        say(line)
-    question = f"Delete these {len(deletions)} secrets?"
-    if not request.yes and (confirm is None or not confirm(question)):
-        warn("trustpub: nothing deleted (confirm at the prompt, or pass --yes)")
-        outcome.deletions += [_entry(d, "not confirmed") for d in deletions]
-        return
-    done: list[Deletion] = []
-    for d in deletions:
-        entry = _delete_one(gh, d, say, warn)
-        outcome.deletions.append(entry)
-        if state is not None:
-            state.deleted(entry)
-        if entry["result"] in ("deleted", "already gone"):
-            done.append(d)
-        if entry["result"] == "stopped":
-            outcome.stopped = entry["error"]
-            break
-    for line in revoke_lines(outcome.statuses, done):
-        say(line)
-
-
-def _delete_one(gh: Github, d: Deletion, say: Say, warn: Say) -> dict[str, Any]:
-    try:
-        result = delete(gh, d)
-    except (RateLimitExhausted, TokenRejected) as error:
-        warn(f"trustpub: {error}")
-        return {**_entry(d, "stopped"), "error": str(error)}
-    except GitHubAccessError as error:
-        warn(f"trustpub: {error}")
-        return {**_entry(d, "failed"), "error": str(error)}
-    say(f"{result}: {d.describe()}, because {d.proof}")
-    return _entry(d, result)
-
-
-def _entry(d: Deletion, result: str) -> dict[str, Any]:
-    return {
-        "scope": d.secret.scope,
-        "where": d.secret.where,
-        "name": d.secret.name,
-        "repositories": list(d.repositories),
-        "proof": d.proof,
-        "result": result,
-        "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-    }
 
 
 def _print(

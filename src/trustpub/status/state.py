@@ -8,20 +8,15 @@ JSON Lines, appended and flushed as each repository finishes: `{"type": "status"
 
 from __future__ import annotations
 
-import json
-import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from types import TracebackType
-from typing import IO, Any
+from typing import Any
+
+from trustpub.state_file import StateAppender, read_state
 
 STATE_VERSION = 1
-
-
-class StatusStateError(Exception):
-    """The state file cannot be read or written."""
 
 
 @dataclass
@@ -32,21 +27,11 @@ class History:
 
 
 def read_history(path: Path) -> History:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return History()
-    except (OSError, UnicodeDecodeError) as error:
-        raise StatusStateError(f"cannot read the state file {path}: {error}") from None
     runs: dict[str, dict[str, dict[str, Any]]] = {}
     ended: dict[str, bool] = {}
     order: list[str] = []
-    for line in text.splitlines():
-        try:
-            item = json.loads(line)
-        except ValueError:
-            continue  # a line cut short when a run was killed
-        if not isinstance(item, dict) or not isinstance(item.get("run"), str):
+    for item in read_state(path):
+        if not isinstance(item.get("run"), str):
             continue
         run = item["run"]
         if run not in runs:
@@ -68,32 +53,12 @@ def read_history(path: Path) -> History:
     return history
 
 
-class StatusState:
+class StatusState(StateAppender):
     """Appends this run's records; thread-safe."""
 
     def __init__(self, path: Path, run: str | None = None) -> None:
-        self.path = path
+        super().__init__(path)
         self.run = run or uuid.uuid4().hex[:12]
-        self._lock = threading.Lock()
-        self._out: IO[str] | None = None
-
-    def __enter__(self) -> StatusState:
-        try:
-            self._out = self.path.open("a", encoding="utf-8")
-        except OSError as error:
-            raise StatusStateError(f"cannot write the state file {self.path}: {error}") from None
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        with self._lock:
-            if self._out is not None:
-                self._out.close()
-                self._out = None
 
     def status(self, rec: dict[str, Any]) -> None:
         self._write({"type": "status", "record": rec})
@@ -106,8 +71,4 @@ class StatusState:
 
     def _write(self, item: dict[str, Any]) -> None:
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        line = json.dumps({**item, "run": self.run, "version": STATE_VERSION, "at": now})
-        with self._lock:
-            if self._out is not None:
-                self._out.write(line + "\n")
-                self._out.flush()
+        self.append({**item, "run": self.run, "version": STATE_VERSION, "at": now})

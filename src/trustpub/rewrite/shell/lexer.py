@@ -2,7 +2,7 @@
 
 Words keep the script offset of every character of their value, so a span of a value maps back
 to the script; `${{ }}` stays opaque inside words; heredoc bodies and command substitutions are
-recorded as embedded text the scanner only searches.
+recorded as embedded text the scanner only searches (`nesting` finds where such constructs end).
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from trustpub.rewrite.shell.tokens import Embedded, Op, ScanError, Word, end_of_line, line_of
+from trustpub.rewrite.shell.nesting import Skipper, scan_error
+from trustpub.rewrite.shell.tokens import Embedded, Op, ScanError, Word, end_of_line
 
 
 @dataclass
@@ -63,6 +64,7 @@ class Lexer:
         self.pwsh = pwsh
         self.syntax = _PWSH if pwsh else _BASH
         self.escape = self.syntax.escape
+        self.skip = Skipper(text, self.escape, pwsh)
         self.pos = 0
         self.tokens: list[Word | Op] = []
         self.embedded: list[Embedded] = []
@@ -75,7 +77,7 @@ class Lexer:
         return self.tokens
 
     def _error(self, what: str, pos: int) -> ScanError:
-        return ScanError(f"{what} on line {line_of(self.text, pos)} of the script")
+        return scan_error(self.text, what, pos)
 
     def _skip_blanks(self) -> bool:
         """Skip blanks, `\\`-newlines and comments; True when a token follows."""
@@ -141,7 +143,7 @@ class Lexer:
         t, i = self.text, self.pos
         c = t[i]
         if t.startswith("${{", i):
-            self._raw(b, self._end_of_expression(i))
+            self._raw(b, self.skip.expression_end(i))
         elif c == self.escape:
             self._escaped(b)
         elif c == "'":
@@ -151,7 +153,7 @@ class Lexer:
         elif c == "$":
             self._dollar(b, quoted=False)
         elif c == "`":  # bash command substitution (pwsh's backtick is its escape, above)
-            self._substitution(b, self._skip_group(i + 1, "`", i))
+            self._substitution(b, self.skip.group_end(i + 1, "`", i))
         elif self.pwsh and t.startswith(('@"\n', "@'\n"), i):
             self._here_string(b)
         elif match := self.syntax.plain.match(t, i):
@@ -182,7 +184,7 @@ class Lexer:
             self.pos += 2
 
     def _single_quoted(self, b: _WordBuilder) -> None:
-        end = self._end_of_single(self.pos)
+        end = self.skip.single_quote_end(self.pos)
         b.add(self.text[self.pos + 1 : end - 1], self.pos + 1)
         self.pos = end
 
@@ -205,7 +207,7 @@ class Lexer:
         t, i = self.text, self.pos
         c, following = t[i], t[i + 1 : i + 2]
         if t.startswith("${{", i):
-            self._raw(b, self._end_of_expression(i))
+            self._raw(b, self.skip.expression_end(i))
         elif c == self.escape and following == "\n":
             self.pos += 2
         elif c == self.escape and following and (self.pwsh or following in '$`"\\'):
@@ -214,7 +216,7 @@ class Lexer:
         elif c == "$":
             self._dollar(b, quoted=True)
         elif c == "`" and not self.pwsh:
-            self._substitution(b, self._skip_group(i + 1, "`", i))
+            self._substitution(b, self.skip.group_end(i + 1, "`", i))
         else:
             b.add(c, i)
             self.pos += 1
@@ -222,12 +224,12 @@ class Lexer:
     def _dollar(self, b: _WordBuilder, quoted: bool) -> None:
         t, i = self.text, self.pos
         if t.startswith("$(", i):
-            self._substitution(b, self._skip_group(i + 2, ")", i))
+            self._substitution(b, self.skip.group_end(i + 2, ")", i))
         elif t.startswith("${", i):
             b.dynamic = True
-            self._raw(b, self._skip_group(i + 2, "}", i))
+            self._raw(b, self.skip.group_end(i + 2, "}", i))
         elif t.startswith("$'", i) and not (quoted or self.pwsh):
-            end = self._end_of_ansi_c(i + 1)
+            end = self.skip.ansi_c_end(i + 1)
             b.add(t[i + 2 : end - 1], i + 2)
             self.pos = end
         elif match := self.syntax.variable.match(t, i):
@@ -265,57 +267,3 @@ class Lexer:
             if (line.lstrip("\t") if strip_tabs else line) == delimiter:
                 return line_start
         return len(t)  # bash accepts a body ended by the end of the script
-
-    # Skipping nested constructs: `$(...)`, `${...}`, backticks, quotes inside them.
-
-    def _skip_group(self, i: int, closer: str, opened: int) -> int:
-        """The index just past `closer`, skipping whatever is nested before it."""
-        while i < len(self.text):
-            if self.text[i] == closer:
-                return i + 1
-            i = self._skip_unit(i, in_double_quotes=closer == '"')
-        raise self._error(f"an unterminated {self.text[opened : opened + 2].strip()}", opened)
-
-    def _skip_unit(self, i: int, in_double_quotes: bool) -> int:
-        t = self.text
-        c = t[i]
-        if t.startswith("${{", i):
-            return self._end_of_expression(i)
-        if c == self.escape:
-            return i + 2
-        if t.startswith(("$(", "${"), i):
-            return self._skip_group(i + 2, ")" if t[i + 1] == "(" else "}", i)
-        if c == "`" and not self.pwsh:
-            return self._skip_group(i + 1, "`", i)
-        if in_double_quotes:
-            return i + 1
-        if c == "'":
-            return self._end_of_single(i)
-        if c in '"(':
-            return self._skip_group(i + 1, '"' if c == '"' else ")", i)
-        if c == "#" and t[i - 1] in " \t\n":
-            return end_of_line(t, i)
-        return i + 1
-
-    def _end_of_expression(self, i: int) -> int:
-        end = self.text.find("}}", i + 3)
-        if end == -1:
-            raise self._error("an unterminated ${{ expression", i)
-        return end + 2
-
-    def _end_of_single(self, i: int) -> int:
-        end = self.text.find("'", i + 1)
-        if end == -1:
-            raise self._error("an unterminated single quote", i)
-        return end + 1
-
-    def _end_of_ansi_c(self, i: int) -> int:
-        j = i + 1
-        while j < len(self.text):
-            if self.text[j] == "\\":
-                j += 2
-            elif self.text[j] == "'":
-                return j + 1
-            else:
-                j += 1
-        raise self._error("an unterminated $' quote", i - 1)
