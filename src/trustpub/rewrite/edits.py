@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from trustpub.rewrite.comments import about_credentials, comment_lines
+from trustpub.rewrite.data_ops import DataOp, plain_data, settle_slots, value_at
 from trustpub.rewrite.document import Document, Path
-from trustpub.rewrite.render import Commented, Flow, Literal, render_entries, render_flow_scalar
+from trustpub.rewrite.render import render_entries, render_flow_scalar
+
+__all__ = ["Patch", "TextEdit", "UnsupportedEdit", "is_block_mapping", "is_sequence"]
 
 
 class UnsupportedEdit(Exception):
@@ -30,26 +33,6 @@ class TextEdit:
     end: int
     text: str
     order: int = 0  # for insertions at the same offset: earlier edits come first
-
-
-DataOp = Callable[[Any], None]
-
-
-@dataclass
-class Slot:
-    """A sequence item's place in the intended data while items around it are removed or added.
-
-    Data operations address sequence items by their original index; a slot keeps that index valid
-    until `expected_data` settles every slot into the plain list.
-    """
-
-    item: Any
-    removed: bool = False
-    before: list[Any] = field(default_factory=list)
-    after: list[Any] = field(default_factory=list)
-
-    def settled(self) -> list[Any]:
-        return [*self.before, *([] if self.removed else [self.item]), *self.after]
 
 
 class Patch:
@@ -107,7 +90,7 @@ class Patch:
         data = copy.deepcopy(self.doc.data)
         for op in self.data_ops:
             op(data)
-        return _settle(data)
+        return settle_slots(data)
 
     # -- operations ----------------------------------------------------------------------------
 
@@ -141,7 +124,7 @@ class Patch:
 
         def remove(data: Any) -> None:
             for key in keys:
-                parent = _get(data, mapping_path)
+                parent = value_at(data, mapping_path)
                 if not shared or key in parent:
                     parent.pop(key)
 
@@ -153,7 +136,7 @@ class Patch:
         self._add(key_node.start_mark.index, key_node.end_mark.index, new)
 
         def rename(data: Any) -> None:
-            parent = _get(data, mapping_path)
+            parent = value_at(data, mapping_path)
             items = [(new if k == old else k, v) for k, v in parent.items()]
             parent.clear()
             parent.update(items)
@@ -171,7 +154,7 @@ class Patch:
         self._add(start, start + len(old), new)
 
         def replace(data: Any) -> None:
-            parent = _get(data, mapping_path)
+            parent = value_at(data, mapping_path)
             parent[key] = parent[key].replace(old, new)
 
         self.data_ops.append(replace)
@@ -188,7 +171,7 @@ class Patch:
             self._add(start, end, text)
 
         def replace(data: Any) -> None:
-            _get(data, path[:-1])[path[-1]] = value
+            value_at(data, path[:-1])[path[-1]] = value
 
         self.data_ops.append(replace)
 
@@ -215,10 +198,10 @@ class Patch:
         self._insert_lines(self.doc.line_end(last_line), lines)
 
         def insert(data: Any) -> None:
-            parent = _get(data, mapping_path)
+            parent = value_at(data, mapping_path)
             items = list(parent.items())
             position = len(items) if after is None else [k for k, _ in items].index(after) + 1
-            items[position:position] = [(k, _plain(v)) for k, v in entries.items()]
+            items[position:position] = [(k, plain_data(v)) for k, v in entries.items()]
             parent.clear()
             parent.update(items)
 
@@ -241,7 +224,7 @@ class Patch:
         self._add(start, end, self._join(lines, end))
 
         def replace(data: Any) -> None:
-            _get(data, mapping_path)[key] = _plain(value)
+            value_at(data, mapping_path)[key] = plain_data(value)
 
         self.data_ops.append(replace)
 
@@ -259,7 +242,9 @@ class Patch:
             self._add(last_value.end_mark.index, last_value.end_mark.index, f", {rendered}")
         else:
             self._add(mapping.start_mark.index, mapping.end_mark.index, "{" + rendered + "}")
-        self.data_ops.append(lambda data: _get(data, mapping_path).__setitem__(key, _plain(value)))
+        self.data_ops.append(
+            lambda data: value_at(data, mapping_path).__setitem__(key, plain_data(value))
+        )
 
     # -- internals -----------------------------------------------------------------------------
 
@@ -467,37 +452,6 @@ def _entry_index(mapping: MappingNode, key: str) -> int:
         if isinstance(k, ScalarNode) and k.value == key:
             return i
     raise UnsupportedEdit(f"no key {key!r}")
-
-
-def _get(data: Any, path: Path) -> Any:
-    for part in path:
-        data = data[part]
-        if isinstance(data, Slot):
-            data = data.item
-    return data
-
-
-def _settle(data: Any) -> Any:
-    if isinstance(data, dict):
-        return {k: _settle(v) for k, v in data.items()}
-    if isinstance(data, list):
-        items = [x for item in data for x in (item.settled() if isinstance(item, Slot) else [item])]
-        return [_settle(item) for item in items]
-    return data
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Commented):
-        return _plain(value.value)
-    if isinstance(value, Literal):
-        return value.value
-    if isinstance(value, Flow):
-        return _plain(list(value.items))
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
 
 
 def is_block_mapping(node: Node | None) -> bool:

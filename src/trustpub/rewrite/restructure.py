@@ -15,8 +15,9 @@ from typing import Any
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from trustpub.rewrite.comments import is_comment_line, kept_comments
+from trustpub.rewrite.data_ops import Slot, plain_data, slot_at, value_at
 from trustpub.rewrite.document import Path
-from trustpub.rewrite.edits import Patch, Slot, UnsupportedEdit, _entry_index, _get, _plain
+from trustpub.rewrite.edits import Patch, UnsupportedEdit, _entry_index
 from trustpub.rewrite.render import render_entries, render_flow_scalar
 
 # Builds a value for the intended data from the data as the earlier operations left it.
@@ -72,7 +73,7 @@ class RestructurePatch(Patch):
                 data = copy.deepcopy(data)
                 for op in private:
                     op(data)
-            taken.captured.append(copy.deepcopy(_get(data, item_path)))
+            taken.captured.append(copy.deepcopy(value_at(data, item_path)))
 
         self.data_ops.append(capture)
         return taken
@@ -100,7 +101,7 @@ class RestructurePatch(Patch):
         self._add(start, end, "")
 
         def remove(data: Any) -> None:
-            _slot(data, seq_path, index).removed = True
+            slot_at(data, seq_path, index).removed = True
 
         self.data_ops.append(remove)
 
@@ -113,7 +114,7 @@ class RestructurePatch(Patch):
         self._add(start, end, self.doc.newline.join(lines) + ending)
 
         def replace(data: Any) -> None:
-            _slot(data, seq_path, index).item = _plain(value)
+            slot_at(data, seq_path, index).item = plain_data(value)
 
         self.data_ops.append(replace)
 
@@ -137,8 +138,8 @@ class RestructurePatch(Patch):
             self._insert_lines(end if after else start, self._item_text(seq, index, value))
 
         def insert(data: Any) -> None:
-            slot = _slot(data, seq_path, index)
-            (slot.after if after else slot.before).append(_plain(value))
+            slot = slot_at(data, seq_path, index)
+            (slot.after if after else slot.before).append(plain_data(value))
 
         self.data_ops.append(insert)
 
@@ -158,12 +159,12 @@ class RestructurePatch(Patch):
         self._add(node.start_mark.index, node.end_mark.index, render_flow_scalar(value, flow))
 
         def replace(data: Any) -> None:
-            container = _get(data, path[:-1])
+            container = value_at(data, path[:-1])
             key = path[-1]
             if isinstance(key, int) and isinstance(container[key], Slot):
-                container[key].item = _plain(value)
+                container[key].item = plain_data(value)
             else:
-                container[key] = _plain(value)
+                container[key] = plain_data(value)
 
         self.data_ops.append(replace)
 
@@ -181,7 +182,7 @@ class RestructurePatch(Patch):
         self._insert_lines(self.doc.line_end(last), lines)
 
         def insert(data: Any) -> None:
-            parent = _get(data, mapping_path)
+            parent = value_at(data, mapping_path)
             items = list(parent.items())
             position = [k for k, _ in items].index(after) + 1
             items[position:position] = list(entries(data).items())
@@ -283,14 +284,6 @@ class RestructurePatch(Patch):
                 break
             line += 1
         return last
-
-
-def _slot(data: Any, seq_path: Path, index: int) -> Slot:
-    seq = _get(data, seq_path)
-    if not isinstance(seq[index], Slot):
-        seq[index] = Slot(seq[index])
-    slot: Slot = seq[index]
-    return slot
 
 
 def _comment_at_column(text: str, column: int) -> bool:

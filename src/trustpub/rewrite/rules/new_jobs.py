@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from trustpub.rewrite.data_ops import plain_data
 from trustpub.rewrite.document import Style
-from trustpub.rewrite.edits import _plain
 from trustpub.rewrite.render import render_entries, render_flow_scalar
 from trustpub.rewrite.restructure import TakenItem
 
@@ -53,14 +53,14 @@ class NewJob:
     def value(self) -> dict[str, Any]:
         """The job's data; moved steps are read from the data as the patch left them."""
         steps = [_step_value(s) for s in self.steps]
-        plain: dict[str, Any] = _plain(self.header)
+        plain: dict[str, Any] = plain_data(self.header)
         return {**plain, "steps": steps}
 
 
 def _step_value(step: NewStep) -> Any:
     if isinstance(step, TakenItem):
         return step.value()
-    return _plain(step.step if isinstance(step, AnnotatedStep) else step)
+    return plain_data(step.step if isinstance(step, AnnotatedStep) else step)
 
 
 def item_lines(value: dict[str, Any], dash_column: int, style: Style) -> list[str]:
