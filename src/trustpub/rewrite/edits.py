@@ -9,8 +9,6 @@ so the verifier can check that the new text parses to exactly the intended struc
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
-from dataclasses import dataclass, replace
 from typing import Any
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -19,20 +17,9 @@ from trustpub.rewrite.comments import about_credentials, comment_lines
 from trustpub.rewrite.data_ops import DataOp, plain_data, settle_slots, value_at
 from trustpub.rewrite.document import Document, Path
 from trustpub.rewrite.render import render_entries, render_flow_scalar
+from trustpub.rewrite.text_edits import TextEdit, UnsupportedEdit, apply_edits
 
 __all__ = ["Patch", "TextEdit", "UnsupportedEdit", "is_block_mapping", "is_sequence"]
-
-
-class UnsupportedEdit(Exception):
-    """The edit cannot be made without touching text it should not touch."""
-
-
-@dataclass(frozen=True)
-class TextEdit:
-    start: int
-    end: int
-    text: str
-    order: int = 0  # for insertions at the same offset: earlier edits come first
 
 
 class Patch:
@@ -49,42 +36,7 @@ class Patch:
     # -- results -------------------------------------------------------------------------------
 
     def apply(self) -> str:
-        text = self.doc.text
-        edits: list[TextEdit] = []
-        settled = _settle_file_end(text, self.edits, self._block_scalar_ends)
-        for edit in sorted(settled, key=_position):
-            previous = edits[-1] if edits else None
-            if previous is None or edit.start >= previous.end:
-                edits.append(edit)
-            elif previous.text or edit.text:
-                raise UnsupportedEdit("two edits overlap; refusing to guess")
-            else:
-                # Two deleted entries can share a comment line (below one, above the next).
-                end = max(previous.end, edit.end)
-                merged = TextEdit(previous.start, end, "", previous.order)
-                edits[-1] = _ending_deletion(text, merged, self._block_scalar_ends)
-        for edit in reversed(edits):
-            text = text[: edit.start] + edit.text + text[edit.end :]
-        return text
-
-    def _block_scalar_ends(self) -> set[int]:
-        """Where `|` and `>` scalars whose value ends with a line break end (the offset after
-        that line break)."""
-        ends: set[int] = set()
-        stack: list[Node] = [self.doc.root] if self.doc.root is not None else []
-        while stack:
-            node = stack.pop()
-            if isinstance(node, MappingNode):
-                stack.extend(n for pair in node.value for n in pair)
-            elif isinstance(node, SequenceNode):
-                stack.extend(node.value)
-            elif (
-                isinstance(node, ScalarNode)
-                and node.style in ("|", ">")
-                and str(node.value).endswith("\n")
-            ):
-                ends.add(node.end_mark.index)
-        return ends
+        return apply_edits(self.doc, self.edits)
 
     def expected_data(self) -> Any:
         data = copy.deepcopy(self.doc.data)
@@ -359,63 +311,6 @@ class Patch:
         if offset == len(text) and text and not text.endswith("\n"):
             return newline + newline.join(lines)
         return newline.join(lines) + newline
-
-
-def _position(edit: TextEdit) -> tuple[int, int, int, int]:
-    """Where an edit goes: lines inserted at one place go deepest first (lines added at the end
-    of a nested block come before entries added after the block), then in the order made."""
-    depth = 0
-    if edit.start == edit.end and "\n" in edit.text:
-        first = next((line for line in edit.text.split("\n") if line.strip()), "")
-        depth = len(first) - len(first.lstrip(" "))
-    return edit.start, edit.end, -depth, edit.order
-
-
-def _ending_deletion(
-    text: str, edit: TextEdit, block_scalar_ends: Callable[[], set[int]]
-) -> TextEdit:
-    """Two deletions merged into one that ends a file without a final newline take the line
-    break before them, or the file would end with one after all (the first entry's span starts
-    at its line; the last one took only the line break between them). Not a `|` scalar's last
-    line break, which is its content."""
-    if text.endswith("\n") or edit.end != len(text) or edit.start == 0:
-        return edit
-    if text[edit.start - 1] != "\n" or edit.start in block_scalar_ends():
-        return edit
-    start = edit.start - (2 if text[edit.start - 2 : edit.start] == "\r\n" else 1)
-    return replace(edit, start=start)
-
-
-def _settle_file_end(
-    text: str, edits: list[TextEdit], block_scalar_ends: Callable[[], set[int]]
-) -> list[TextEdit]:
-    """Removing the last entry of a file without a final line break takes the line break before
-    it (`_entry_span`); lines inserted right after that line break then end the file, and lose
-    their own last line break instead (else the two edits would overlap). When nothing is
-    inserted there and that line break ends a `|` or `>` scalar's value, it stays: the file then
-    ends with it, as the value must not change."""
-    if text.endswith("\n"):
-        return edits
-    for removal in [e for e in edits if not e.text and e.start < e.end == len(text)]:
-        line_break = 2 if text.startswith("\r\n", removal.start) else 1
-        after = removal.start + line_break
-        if text[removal.start : after].strip("\r") != "\n":
-            continue
-        inside = [e for e in edits if e.text and removal.start < e.start == e.end <= removal.end]
-        if not inside and after in block_scalar_ends():
-            edits = [*(e for e in edits if e is not removal), replace(removal, start=after)]
-            continue
-        if not inside or any(e.start != after for e in inside):
-            continue
-        last = max(inside, key=lambda e: e.order)
-        ending = "\r\n" if last.text.endswith("\r\n") else "\n"
-        kept = [e for e in edits if e is not removal and e is not last]
-        edits = [
-            *kept,
-            replace(removal, start=after),
-            replace(last, text=last.text.removesuffix(ending)),
-        ]
-    return edits
 
 
 def _is_comment_at(doc: Document, line: int, column: int) -> bool:
