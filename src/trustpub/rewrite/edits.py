@@ -13,9 +13,9 @@ from typing import Any
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from trustpub.rewrite.comments import about_credentials, comment_lines
 from trustpub.rewrite.data_ops import DataOp, plain_data, settle_slots, value_at
 from trustpub.rewrite.document import Document, Path
+from trustpub.rewrite.entry_spans import entry_index, entry_span, flow_spans, removal_spans
 from trustpub.rewrite.render import render_entries, render_flow_scalar
 from trustpub.rewrite.text_edits import TextEdit, UnsupportedEdit, apply_edits
 
@@ -63,15 +63,15 @@ class Patch:
         `keep_comments`: comment lines in the removed text that are not about credentials stay
         (the caller that moves the entry elsewhere takes them along instead)."""
         mapping = self._mapping(mapping_path)
-        indexes = sorted(_entry_index(mapping, key) for key in keys)
+        indexes = sorted(entry_index(mapping, key) for key in keys)
         if mapping.flow_style:
-            for start, end in _flow_spans(mapping, indexes):
+            for start, end in flow_spans(mapping, indexes):
                 self._add(start, end, "")
         else:
             for index in indexes:
-                start, end = self._entry_span(mapping, index)
+                start, end = entry_span(self.doc, mapping, index)
                 key_line = self.doc.line_of(mapping.value[index][0].start_mark.index)
-                for piece in self._without_kept_comments(start, end, key_line, keep_comments):
+                for piece in removal_spans(self.doc, start, end, key_line, keep_comments):
                     self._add(*piece, "")
 
         def remove(data: Any) -> None:
@@ -84,7 +84,7 @@ class Patch:
 
     def rename_key(self, mapping_path: Path, old: str, new: str) -> None:
         mapping = self._mapping(mapping_path)
-        key_node = mapping.value[_entry_index(mapping, old)][0]
+        key_node = mapping.value[entry_index(mapping, old)][0]
         self._add(key_node.start_mark.index, key_node.end_mark.index, new)
 
         def rename(data: Any) -> None:
@@ -98,7 +98,7 @@ class Patch:
     def replace_in_scalar(self, mapping_path: Path, key: str, old: str, new: str) -> None:
         """Replace `old` by `new` inside the entry's scalar value, as it is written."""
         mapping = self._mapping(mapping_path)
-        value = mapping.value[_entry_index(mapping, key)][1]
+        value = mapping.value[entry_index(mapping, key)][1]
         written = self.doc.text[value.start_mark.index : value.end_mark.index]
         if not isinstance(value, ScalarNode) or written.count(old) != 1:
             raise UnsupportedEdit(f"cannot find {old!r} once in the value of {key!r}")
@@ -139,7 +139,7 @@ class Patch:
         mapping = self._mapping(mapping_path)
         if mapping.flow_style or not mapping.value:
             raise UnsupportedEdit("cannot add keys to a flow-style or empty mapping")
-        index = len(mapping.value) - 1 if after is None else _entry_index(mapping, after)
+        index = len(mapping.value) - 1 if after is None else entry_index(mapping, after)
         column = self.doc.column_of(mapping.value[0][0].start_mark.index)
         key_node, value_node = mapping.value[index]
         last_line = self.doc.last_content_line(value_node, key_node.end_mark.index)
@@ -162,7 +162,7 @@ class Patch:
     def replace_entry(self, mapping_path: Path, key: str, value: Any) -> None:
         """Replace the entry's value, written anew as a block under the key."""
         mapping = self._mapping(mapping_path)
-        index = _entry_index(mapping, key)
+        index = entry_index(mapping, key)
         if mapping.flow_style:
             raise UnsupportedEdit("cannot rewrite an entry of a flow-style mapping")
         key_node, value_node = mapping.value[index]
@@ -215,67 +215,6 @@ class Patch:
             raise UnsupportedEdit("the mapping uses a YAML merge key (<<)")
         return node
 
-    def _entry_span(self, mapping: MappingNode, index: int) -> tuple[int, int]:
-        key, value = mapping.value[index]
-        doc = self.doc
-        key_line = doc.line_of(key.start_mark.index)
-        line_start = doc.line_start(key_line)
-        before = doc.text[line_start : key.start_mark.index]
-        if before.strip():
-            # `- key: value` opens a sequence item: pull the next key up onto the dash line.
-            if not before.strip().startswith("-") or index + 1 >= len(mapping.value):
-                raise UnsupportedEdit("the entry shares its line with other content")
-            return key.start_mark.index, mapping.value[index + 1][0].start_mark.index
-        if id(value) in doc.shared_nodes:
-            # Deleting an anchor breaks its aliases; deleting an alias alone leaves the anchored
-            # copy behind, and a second run would then delete that one: leave both to the user.
-            raise UnsupportedEdit("the value is shared through a YAML anchor (&) and alias (*)")
-        # The entry takes the comment lines right above it, and those indented into its block
-        # right below it; comments at its own column or left of it belong to what follows.
-        start_line = key_line
-        key_column = doc.column_of(key.start_mark.index)
-        floor = 0  # not into the entry before it: `#` lines that end a `|` scalar are content
-        if index > 0:
-            before_key, before_value = mapping.value[index - 1]
-            floor = doc.last_content_line(before_value, before_key.end_mark.index) + 1
-        while start_line > floor and _is_comment_at(doc, start_line - 1, key_column):
-            start_line -= 1
-        last_line = doc.last_content_line(value, key.end_mark.index)
-        while last_line + 1 < doc.line_count and _is_comment_at(doc, last_line + 1, key_column + 1):
-            last_line += 1
-        start, end = doc.line_start(start_line), doc.line_end(last_line)
-        if end == len(doc.text) and not doc.text.endswith("\n") and start > 0:
-            # The entry ends a file without a final newline: take the newline before it instead,
-            # and the blank lines above it, or the file would end with a line break after all.
-            start -= 2 if doc.text[start - 2 : start] == "\r\n" else 1
-            while start > 0 and doc.text[start - 1] == "\n":
-                start -= 2 if doc.text[start - 2 : start] == "\r\n" else 1
-        return start, end
-
-    def _without_kept_comments(
-        self, start: int, end: int, key_line: int, keep: bool
-    ) -> list[tuple[int, int]]:
-        """The spans that remove an entry from `start` to `end` but the comment lines above its
-        key (`key_line`) that are not about credentials; those indented under it go with it."""
-        doc = self.doc
-        first, last = doc.line_of(start), doc.line_of(max(end - 1, start))
-        if not keep or doc.line_start(first) != start or doc.line_end(last) != end:
-            return [(start, end)]
-        kept = {
-            line
-            for line in comment_lines(doc, first, key_line - 1)
-            if not about_credentials(doc.line_text(line))
-        }
-        pieces: list[tuple[int, int]] = []
-        for line in range(first, last + 1):
-            if line in kept:
-                continue
-            if pieces and pieces[-1][1] == doc.line_start(line):
-                pieces[-1] = (pieces[-1][0], doc.line_end(line))
-            else:
-                pieces.append((doc.line_start(line), doc.line_end(line)))
-        return pieces
-
     def _insert_lines(self, offset: int, lines: list[str]) -> None:
         text = self.doc.text
         if offset == len(text) and text and not text.endswith("\n"):
@@ -311,42 +250,6 @@ class Patch:
         if offset == len(text) and text and not text.endswith("\n"):
             return newline + newline.join(lines)
         return newline.join(lines) + newline
-
-
-def _is_comment_at(doc: Document, line: int, column: int) -> bool:
-    text = doc.line_text(line)
-    stripped = text.lstrip()
-    return stripped.startswith("#") and len(text) - len(stripped) >= column
-
-
-def _flow_spans(mapping: MappingNode, indexes: list[int]) -> list[tuple[int, int]]:
-    """Text spans that remove the entries of a flow mapping, with the commas between them."""
-    entries = mapping.value
-    if len(indexes) == len(entries):
-        raise UnsupportedEdit("removing every entry of a flow mapping")
-    spans: list[tuple[int, int]] = []
-    runs: list[list[int]] = []
-    for index in indexes:
-        if runs and runs[-1][-1] == index - 1:
-            runs[-1].append(index)
-        else:
-            runs.append([index])
-    for run in runs:
-        first, last = run[0], run[-1]
-        if last + 1 < len(entries):  # `a: 1, ` up to the next kept key
-            spans.append(
-                (entries[first][0].start_mark.index, entries[last + 1][0].start_mark.index)
-            )
-        else:  # `, a: 1` from the previous kept value
-            spans.append((entries[first - 1][1].end_mark.index, entries[last][1].end_mark.index))
-    return spans
-
-
-def _entry_index(mapping: MappingNode, key: str) -> int:
-    for i, (k, _) in enumerate(mapping.value):
-        if isinstance(k, ScalarNode) and k.value == key:
-            return i
-    raise UnsupportedEdit(f"no key {key!r}")
 
 
 def is_block_mapping(node: Node | None) -> bool:

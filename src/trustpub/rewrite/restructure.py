@@ -17,7 +17,8 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from trustpub.rewrite.comments import is_comment_line, kept_comments
 from trustpub.rewrite.data_ops import Slot, plain_data, slot_at, value_at
 from trustpub.rewrite.document import Path
-from trustpub.rewrite.edits import Patch, UnsupportedEdit, _entry_index
+from trustpub.rewrite.edits import Patch, UnsupportedEdit
+from trustpub.rewrite.entry_spans import entry_index
 from trustpub.rewrite.render import render_entries, render_flow_scalar
 
 # Builds a value for the intended data from the data as the earlier operations left it.
@@ -176,7 +177,7 @@ class RestructurePatch(Patch):
         mapping = self._mapping(mapping_path)
         if mapping.flow_style:
             raise UnsupportedEdit("cannot add entries to a flow-style mapping as lines")
-        key_node, value_node = mapping.value[_entry_index(mapping, after)]
+        key_node, value_node = mapping.value[entry_index(mapping, after)]
         last = self.doc.last_content_line(value_node, key_node.end_mark.index)
         last = self._trailing_comments(last, self.doc.column_of(key_node.start_mark.index))
         self._insert_lines(self.doc.line_end(last), lines)

@@ -79,10 +79,10 @@ def _settle_file_end(
     text: str, edits: list[TextEdit], block_scalar_ends: Callable[[], set[int]]
 ) -> list[TextEdit]:
     """Removing the last entry of a file without a final line break takes the line break before
-    it (`_entry_span`); lines inserted right after that line break then end the file, and lose
-    their own last line break instead (else the two edits would overlap). When nothing is
-    inserted there and that line break ends a `|` or `>` scalar's value, it stays: the file then
-    ends with it, as the value must not change."""
+    it (`entry_spans.entry_span`); lines inserted right after that line break then end the file,
+    and lose their own last line break instead (else the two edits would overlap). When nothing
+    is inserted there and that line break ends a `|` or `>` scalar's value, it stays: the file
+    then ends with it, as the value must not change."""
     if text.endswith("\n"):
         return edits
     for removal in [e for e in edits if not e.text and e.start < e.end == len(text)]:
