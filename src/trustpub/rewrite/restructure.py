@@ -12,14 +12,25 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.nodes import ScalarNode
 
-from trustpub.rewrite.comments import is_comment_line, kept_comments
+from trustpub.rewrite.comments import kept_comments
 from trustpub.rewrite.data_ops import Slot, plain_data, slot_at, value_at
 from trustpub.rewrite.document import Path
 from trustpub.rewrite.edits import Patch, UnsupportedEdit
 from trustpub.rewrite.entry_spans import entry_index
-from trustpub.rewrite.render import render_entries, render_flow_scalar
+from trustpub.rewrite.item_spans import (
+    block_sequence_at,
+    item_dash_column,
+    item_lines_beside,
+    item_span,
+    keeps_trailing_blanks,
+    last_indented_comment,
+    reindent,
+    sequence_at,
+    split_lines,
+)
+from trustpub.rewrite.render import render_flow_scalar
 
 # Builds a value for the intended data from the data as the earlier operations left it.
 ValueFactory = Callable[[Any], Any]
@@ -57,10 +68,10 @@ class RestructurePatch(Patch):
         copied text and data, not to the original place. Removing the original is separate; an
         original that `stays` keeps its data too (the edits change the copy only).
         """
-        seq = self._block_sequence(seq_path)
-        start, end = self._item_span(seq, index)
+        seq = block_sequence_at(self.doc, seq_path)
+        start, end = item_span(self.doc, seq, index)
         text = self._text_with(start, end, within)
-        lines = _reindent(_split_lines(text), dash_column - self._dash_column(seq, index))
+        lines = reindent(split_lines(text), dash_column - item_dash_column(self.doc, seq, index))
         while lines and not lines[-1].strip():  # blank lines an edit left at its end (a removed
             lines.pop()  # last entry that had one above it) do not go along
         private = list(within.data_ops) if within is not None and stays else []
@@ -82,15 +93,15 @@ class RestructurePatch(Patch):
     def item_comments(self, seq_path: Path, index: int) -> list[str]:
         """The comments of an item (and those right above it) that are not about credentials:
         what a step that goes leaves to the step that takes its place elsewhere."""
-        seq = self._block_sequence(seq_path)
-        return kept_comments(self.doc, *self._item_span(seq, index))
+        seq = block_sequence_at(self.doc, seq_path)
+        return kept_comments(self.doc, *item_span(self.doc, seq, index))
 
     def remove_item(self, seq_path: Path, index: int) -> None:
-        seq = self._block_sequence(seq_path)
-        start, end = self._item_span(seq, index)
+        seq = block_sequence_at(self.doc, seq_path)
+        start, end = item_span(self.doc, seq, index)
         # The blank lines that separated the item from the one before go with it.
         line = self.doc.line_of(start)
-        kept = index > 0 and self._keeps_trailing_blanks(seq.value[index - 1])
+        kept = index > 0 and keeps_trailing_blanks(self.doc, seq.value[index - 1])
         while index > 0 and not kept and line > 0 and not self.doc.line_text(line - 1).strip():
             line -= 1
         start = self.doc.line_start(line)
@@ -108,9 +119,9 @@ class RestructurePatch(Patch):
 
     def replace_item(self, seq_path: Path, index: int, value: dict[str, Any]) -> None:
         """Write a new item in place of an item (and the comment lines right above it)."""
-        seq = self._block_sequence(seq_path)
-        start, end = self._item_span(seq, index)
-        lines = self._item_text(seq, index, value)
+        seq = block_sequence_at(self.doc, seq_path)
+        start, end = item_span(self.doc, seq, index)
+        lines = item_lines_beside(self.doc, seq, index, value)
         ending = self.doc.newline if self.doc.text[start:end].endswith("\n") else ""
         self._add(start, end, self.doc.newline.join(lines) + ending)
 
@@ -121,7 +132,7 @@ class RestructurePatch(Patch):
 
     def insert_item(self, seq_path: Path, index: int, value: Any, after: bool = True) -> None:
         """Add an item next to an existing one, in that sequence's own style."""
-        seq = self._sequence(seq_path)
+        seq = sequence_at(self.doc, seq_path)
         item = seq.value[index]
         if seq.flow_style:
             rendered = render_flow_scalar(value)
@@ -130,13 +141,15 @@ class RestructurePatch(Patch):
             else:
                 self._add(item.start_mark.index, item.start_mark.index, f"{rendered}, ")
         else:
-            start, end = self._item_span(seq, index)
+            start, end = item_span(self.doc, seq, index)
             if after:  # after the comment lines indented into the item, too
-                last = self._trailing_comments(
-                    self.doc.line_of(end - 1), self._dash_column(seq, index)
+                last = last_indented_comment(
+                    self.doc, self.doc.line_of(end - 1), item_dash_column(self.doc, seq, index)
                 )
                 end = self.doc.line_end(last)
-            self._insert_lines(end if after else start, self._item_text(seq, index, value))
+            self._insert_lines(
+                end if after else start, item_lines_beside(self.doc, seq, index, value)
+            )
 
         def insert(data: Any) -> None:
             slot = slot_at(data, seq_path, index)
@@ -179,7 +192,7 @@ class RestructurePatch(Patch):
             raise UnsupportedEdit("cannot add entries to a flow-style mapping as lines")
         key_node, value_node = mapping.value[entry_index(mapping, after)]
         last = self.doc.last_content_line(value_node, key_node.end_mark.index)
-        last = self._trailing_comments(last, self.doc.column_of(key_node.start_mark.index))
+        last = last_indented_comment(self.doc, last, self.doc.column_of(key_node.start_mark.index))
         self._insert_lines(self.doc.line_end(last), lines)
 
         def insert(data: Any) -> None:
@@ -192,59 +205,7 @@ class RestructurePatch(Patch):
 
         self.data_ops.append(insert)
 
-    # -- geometry ------------------------------------------------------------------------------
-
-    def _sequence(self, path: Path) -> SequenceNode:
-        node = self.doc.node_at(path)
-        if not isinstance(node, SequenceNode) or not node.value:
-            raise UnsupportedEdit(f"no sequence at {'.'.join(map(str, path))}")
-        if id(node) in self.doc.shared_nodes:
-            raise UnsupportedEdit("the sequence is shared through a YAML anchor")
-        return node
-
-    def _block_sequence(self, path: Path) -> SequenceNode:
-        node = self._sequence(path)
-        if node.flow_style:
-            raise UnsupportedEdit("cannot move items of a flow-style sequence")
-        return node
-
-    def _dash(self, seq: SequenceNode, index: int) -> int:
-        """Offset of the `-` that opens the item, which must sit on the item's first line."""
-        item = seq.value[index]
-        start = item.start_mark.index
-        line_start = self.doc.line_start(self.doc.line_of(start))
-        before = self.doc.text[line_start:start]
-        if before.strip() != "-" or id(item) in self.doc.shared_nodes:
-            raise UnsupportedEdit("the sequence item does not start with `- ` on its own line")
-        return line_start + before.index("-")
-
-    def _dash_column(self, seq: SequenceNode, index: int) -> int:
-        return self.doc.column_of(self._dash(seq, index))
-
-    def _item_span(self, seq: SequenceNode, index: int) -> tuple[int, int]:
-        """The item from the comment lines right above its dash to the end of its last line."""
-        doc = self.doc
-        dash = self._dash(seq, index)
-        column = doc.column_of(dash)
-        first = doc.line_of(dash)
-        while first > 0 and _comment_at_column(doc.line_text(first - 1), column):
-            first -= 1
-        last = doc.last_content_line(seq.value[index], dash + 1)
-        # The comment lines right below it, indented into it, are about it too.
-        while last + 1 < doc.line_count and is_comment_line(doc, last + 1):
-            text = doc.line_text(last + 1)
-            if len(text) - len(text.lstrip()) <= column:
-                break
-            last += 1
-        return doc.line_start(first), doc.line_end(last)
-
-    def _item_text(self, seq: SequenceNode, index: int, value: Any) -> list[str]:
-        """Lines for a new item beside item `index`: same dash column, same gap after the dash."""
-        dash = self._dash(seq, index)
-        column = self.doc.column_of(dash)
-        gap = seq.value[index].start_mark.index - dash - 1
-        style = replace(self.doc.style, seq_offset=0, seq_gap=gap)
-        return [_shift(line, column) for line in render_entries({"x": [value]}, 0, style)[1:]]
+    # -- internals -----------------------------------------------------------------------------
 
     def _drop_final_newline_of_edit_ending_at(self, offset: int) -> bool:
         for i, edit in enumerate(self.edits):
@@ -253,16 +214,6 @@ class RestructurePatch(Patch):
                 self.edits[i] = replace(edit, text=text)
                 return True
         return False
-
-    def _keeps_trailing_blanks(self, node: Node) -> bool:
-        """True when the node ends in a `|+` or `>+` block scalar, whose blank lines are content."""
-        while isinstance(node, MappingNode | SequenceNode) and node.value and not node.flow_style:
-            last = node.value[-1]
-            node = last[1] if isinstance(last, tuple) else last
-        if not isinstance(node, ScalarNode) or node.style not in ("|", ">"):
-            return False
-        indicator = self.doc.text[node.start_mark.index : node.start_mark.index + 3]
-        return "+" in indicator.split("\n", 1)[0]
 
     def _text_with(self, start: int, end: int, within: Patch | None) -> str:
         if within is None or not within.edits:
@@ -273,39 +224,3 @@ class RestructurePatch(Patch):
         inside.edits = list(within.edits)
         text = inside.apply()
         return text[start : end + len(text) - len(self.doc.text)]
-
-    def _trailing_comments(self, last: int, column: int) -> int:
-        """The last comment line indented deeper than `column` that follows line `last`."""
-        line = last + 1
-        while line < self.doc.line_count and self.doc.is_blank_or_comment(line):
-            text = self.doc.line_text(line)
-            if text.strip() and len(text) - len(text.lstrip()) > column:
-                last = line
-            elif text.strip():
-                break
-            line += 1
-        return last
-
-
-def _comment_at_column(text: str, column: int) -> bool:
-    stripped = text.lstrip(" ")
-    return stripped.startswith("#") and len(text) - len(stripped) == column
-
-
-def _split_lines(text: str) -> list[str]:
-    lines = [line.removesuffix("\r") for line in text.split("\n")]
-    return lines[:-1] if lines and lines[-1] == "" else lines
-
-
-def _shift(line: str, delta: int) -> str:
-    if delta >= 0:
-        return " " * delta + line if line else line
-    spaces = len(line) - len(line.lstrip(" "))
-    if line.strip() and spaces < -delta:
-        raise UnsupportedEdit("cannot re-indent the moved text")
-    return line[min(spaces, -delta) :]
-
-
-def _reindent(lines: list[str], delta: int) -> list[str]:
-    """Shift every line by `delta` columns (block scalars keep their content: all lines move)."""
-    return lines if delta == 0 else [_shift(line, delta) for line in lines]
