@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -16,7 +15,7 @@ from trustpub.rewrite.indexes import TESTPYPI_UPLOAD_URL, IndexKind
 from trustpub.rewrite.render import Commented, Flow
 from trustpub.rewrite.restructure import RestructurePatch
 from trustpub.rewrite.result import Options, ResultBuilder, TrustedPublisher
-from trustpub.rewrite.rules import environment, permissions
+from trustpub.rewrite.rules import environment, permissions, publish_order
 from trustpub.rewrite.rules.base import HandOff, StepPlan
 from trustpub.rewrite.rules.followers import PublishTarget
 from trustpub.rewrite.rules.handover import PYPA_STEP_USES
@@ -41,12 +40,6 @@ class SplitRefused(Exception):
         super().__init__(reason)
         self.reason = reason
         self.advice = advice
-
-
-def _with_condition(header: dict[str, Any], condition: Any) -> dict[str, Any]:
-    """The header with `if:` set, right after `needs:`."""
-    rest = {k: v for k, v in header.items() if k not in ("needs", "if")}
-    return {"needs": header["needs"], "if": condition, **rest}
 
 
 @dataclass
@@ -207,54 +200,11 @@ class PublishJobs:
         return value, environment.environment_name(kind, self.options)
 
     def gate(self, job: Job, targets: list[PublishTarget], report: ResultBuilder) -> None:
-        """Each upload that ran after another in the job still runs after it (a failed TestPyPI
-        upload stopped the PyPI one); an added TestPyPI job gates PyPI when asked to."""
-        chain = [t for t in targets if t.plan is not None or self.options.gate_pypi_on_testpypi]
-        for earlier, later in itertools.pairwise(chain):
-            assert earlier.job is not None and later.job is not None
-            earlier_if = earlier.job.header.get("if")
-            if isinstance(earlier_if, Commented):
-                earlier_if = earlier_if.value
-            self.wait(job.id, earlier.job.id, earlier_if, later, report)
+        """Each upload that ran after another in the job still runs after it (`publish_order`)."""
+        publish_order.gate(job, targets, self.options.gate_pypi_on_testpypi, report)
 
-    def wait(
-        self,
-        source: str,
-        earlier: str,
-        earlier_if: Any,
-        later: PublishTarget,
-        report: ResultBuilder,
-    ) -> None:
-        """Make `later`'s job need the job `earlier` (whose condition is `earlier_if`)."""
-        assert later.job is not None
-        header = later.job.header
-        needs = list(header.get("needs", Flow(())).items)
-        written = header.get("if")  # maybe with the end-of-line comment of the upload's `if:`
-        condition = written.value if isinstance(written, Commented) else written
-        line = later.source.step.line
-        header["needs"] = Flow((*needs, earlier))
-        report.change(
-            later.job_id, line, f"`{later.job_id}` runs after `{earlier}`, as in `{source}`"
-        )
-        if conditions.implies(condition, earlier_if):
-            return  # whenever `earlier` is skipped by its condition, so is `later`
-        careful = conditions.after_earlier_job(condition, earlier, needs)
-        if careful is None:
-            report.note(
-                later.job_id,
-                line,
-                f"`{earlier}` runs under a different condition; whenever it is skipped, "
-                f"`{later.job_id}` is skipped too (its `if:` calls a status function trustpub "
-                "cannot carry over)",
-            )
-            return
-        kept = Commented(careful, written.comment) if isinstance(written, Commented) else careful
-        later.job.header = _with_condition(header, kept)
-        report.change(
-            later.job_id,
-            line,
-            f"`{later.job_id}` still runs when `{earlier}` is skipped by its own condition",
-        )
+    # Make a later publish job need an earlier one (`publish_order.run_after`).
+    wait = staticmethod(publish_order.run_after)
 
     def artifact_ref(self, action: str, job: Job, report: ResultBuilder) -> artifacts.ActionRef:
         ref = self.conventions.ref(action)
