@@ -90,6 +90,9 @@ def test_prefilter_words_are_lower_case_and_none_contains_another() -> None:
         ("twine-token", True),
         ("repository_password", False),  # not PyPI-named: only a known action's input says so
         ("PYPI_URL", False),
+        ("UPLOAD_TO_PYPI", False),  # a switch, not a secret
+        ("PYPI_SERVER", False),
+        ("PYPI_API_KEY", True),
         ("TWINE_REPOSITORY_URL", False),
         ("PIP_INDEX_URL", False),
         ("PIP_EXTRA_INDEX_URL", False),

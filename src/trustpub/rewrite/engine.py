@@ -122,6 +122,10 @@ class _Migration:
                 self.result.in_use.extend(publishers_in_use(self.workflow, job, plans, self.lookup))
             return
         ready = [p for p in plans if not p.problem]
+        if not ready:  # what stops each upload says more than what would stop a migration
+            for plan in plans:
+                self.result.skip(job.id, plan.step.line, plan.problem or "", plan.advice)
+            return
         layout = self.splitter.layout(job, ready)
         guarded = self.blockers.only_uploads_keep_pull_requests_out(job, ready)
         if layout is Layout.IN_PLACE and guarded and self.splitter.splittable(job, ready):
