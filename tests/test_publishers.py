@@ -45,7 +45,7 @@ def test_every_action_is_found_by_any_of_its_names_and_any_case(action: str) -> 
     facts = find_action(action.upper())
     assert facts is not None
     assert canonical_action(action) == facts.name
-    if facts.role not in (ActionRole.OIDC_MINTER, ActionRole.SECRETS_MANAGER):  # no uploads
+    if facts.role not in (ActionRole.OIDC_MINTER, ActionRole.SECRETS_MANAGER, ActionRole.SETUP):
         assert may_publish(f"      - uses: {action}@v1\n"), action
 
 
@@ -90,6 +90,9 @@ def test_prefilter_words_are_lower_case_and_none_contains_another() -> None:
         ("twine-token", True),
         ("repository_password", False),  # not PyPI-named: only a known action's input says so
         ("PYPI_URL", False),
+        ("UPLOAD_TO_PYPI", False),  # a switch, not a secret
+        ("PYPI_SERVER", False),
+        ("PYPI_API_KEY", True),
         ("TWINE_REPOSITORY_URL", False),
         ("PIP_INDEX_URL", False),
         ("PIP_EXTRA_INDEX_URL", False),

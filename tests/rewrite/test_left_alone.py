@@ -443,14 +443,14 @@ CASES = [
             (
                 SkipKind.TOKEN,
                 "publish",
-                11,
+                16,
                 (
-                    "this is a reusable workflow (`on: workflow_call`); PyPI trusted publishing "
-                    "does not support publishing from inside a reusable workflow"
+                    "the script shows `twine upload`, which trustpub cannot read as an upload, and "
+                    "can read a token"
                 ),
             ),
         ),
-        "move the publish job into the top-level workflow that calls ",
+        "if it uploads to PyPI, upload with a tool that does trusted ",
     ),
     LeftAlone(
         "job-env-credential",
@@ -726,6 +726,34 @@ CASES = [
             ),
         ),
         "look at the `publish` target of the Makefile: drop the token",
+    ),
+    LeftAlone(
+        "action-reason-not-the-pull-request-one",
+        job(
+            (
+                "      - uses: casperdcl/deploy-pypi@v2\n"
+                "        with:\n"
+                "          password: ${{ secrets.PYPI_TOKEN }}\n"
+            ),
+            head=HEAD.replace(
+                "  push:\n    tags: ['v*']\n", "  - push\n  - pull_request\n"
+            ).replace("on:\n  - push", "on:\n  - push"),
+        ),
+        Status.SKIPPED,
+        (
+            (
+                SkipKind.TOKEN,
+                "release",
+                10,
+                (
+                    "`casperdcl/deploy-pypi@v2` builds the dists and uploads them with twine and "
+                    "the password: it is handed a PyPI token through the input `password` (${{ "
+                    "secrets.PYPI_TOKEN }}), and an upload made inside an action cannot use "
+                    "trusted publishing"
+                ),
+            ),
+        ),
+        "its newer releases (those with a `registry_domain` input) pu",
     ),
 ]
 

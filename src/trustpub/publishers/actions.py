@@ -27,6 +27,7 @@ class ActionRole(enum.Enum):
     TOKEN_ONLY = "token-only"  # uploads with the token it is handed: reported, with what to do
     OIDC_MINTER = "oidc-minter"  # mints a short-lived PyPI token with OIDC (trusted publishing)
     SECRETS_MANAGER = "secrets-manager"  # fetches secrets at run time, into outputs or `env`
+    SETUP = "setup"  # installs an upload tool (`installs`: the tool and its version input)
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class ActionFacts:
     what: str = ""  # what it does, for the report
     advice: str = ""  # what to do by hand, for the report
     search: str = ""  # the term code search finds workflows using it by
+    installs: tuple[str, str] | None = None  # (tool, the input that pins its version)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -67,7 +69,10 @@ ACTIONS: tuple[ActionFacts, ...] = (
         aliases=("messense/maturin-action",),
         credential_env=("MATURIN_PYPI_TOKEN", "MATURIN_PASSWORD"),
         search="maturin-action",
+        installs=("maturin", "maturin-version"),
     ),
+    ActionFacts("astral-sh/setup-uv", ActionRole.SETUP, installs=("uv", "version")),
+    ActionFacts("pdm-project/setup-pdm", ActionRole.SETUP, installs=("pdm", "version")),
     ActionFacts(
         "jrubics/poetry-publish",
         ActionRole.POETRY_BUILD,

@@ -27,6 +27,9 @@ TOOL_PREFIXES = (
 _INSTALL_SIDE = re.compile(r"^(?:PIP_|UV_(?:DEFAULT_|EXTRA_)?INDEX|PIPENV_|CONDA_|PDM_SOURCE)")
 # Parts of a name that hold no secret: where to upload, or who (a user name alone is public).
 _NOT_SECRET = re.compile(r"(?:_URL|_REPO|_REPOSITORY|_INDEX|_USER|_USERNAME|_NAME|_DIR)$")
+# A variable or input carries a secret when its name says so (`PYPI_TOKEN`, `pypi-password`), not
+# a switch or a setting (`UPLOAD_TO_PYPI`, `PYPI_SERVER`). A secret's own name needs no such word.
+_SECRET_WORD = re.compile(r"TOKEN|PASSWORD|PASSWD|PASS\b|PASS_|PWD|SECRET|AUTH|KEY|CREDENTIAL")
 
 
 def normalized(name: str) -> str:
@@ -47,15 +50,16 @@ def is_install_setting(name: str) -> bool:
 
 def is_pypi_credential_key(name: str) -> bool:
     """True when a variable or input with this name carries a PyPI credential: a tool's
-    credential variable (`TWINE_PASSWORD`, `POETRY_PYPI_TOKEN_PYPI`), or a PyPI-named key that
-    holds a secret (`PYPI_TOKEN`, `pypi_token`, `twine-token`), not a URL or a user name."""
+    credential variable (`TWINE_PASSWORD`, `POETRY_PYPI_TOKEN_PYPI`), or a PyPI-named key whose
+    name says it holds a secret (`PYPI_TOKEN`, `pypi_token`, `twine-token`), not a URL, a user
+    name or a switch (`UPLOAD_TO_PYPI`)."""
     upper = normalized(name)
     if is_install_setting(upper):
         return False
     for facts in TOOLS.values():
         if upper in facts.credential_env or upper.startswith(facts.credential_env_prefixes):
             return not upper.endswith(("USERNAME", "_USER"))
-    return is_pypi_name(upper) and not _NOT_SECRET.search(upper)
+    return is_pypi_name(upper) and _SECRET_WORD.search(upper) is not None
 
 
 def is_pypi_secret(name: str) -> bool:

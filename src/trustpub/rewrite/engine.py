@@ -2,74 +2,48 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
 
 from trustpub.project import ProjectName, ProjectNameProblem
-from trustpub.publishers import PREFILTER_WORDS, TOKEN_LIKE_SECRET
-from trustpub.rewrite import conditions, pull_requests
+from trustpub.rewrite.blockers import Blockers
 from trustpub.rewrite.document import Document, WorkflowSyntaxError
 from trustpub.rewrite.edits import Patch, UnsupportedEdit
-from trustpub.rewrite.indexes import IndexKind
+from trustpub.rewrite.in_place import InPlace
+from trustpub.rewrite.prefilter import may_publish
+from trustpub.rewrite.registrations import project_of, publishers_in_use
 from trustpub.rewrite.restructure import RestructurePatch
 from trustpub.rewrite.result import (
     Failure,
-    Note,
     Options,
     ProjectLookup,
     ResultBuilder,
     RewriteResult,
-    Skip,
     SkipKind,
     Status,
     TokenUpload,
-    TrustedPublisher,
 )
 from trustpub.rewrite.rules import (
-    action_uploads,
-    environment,
     permissions,
-    poetry_action,
-    pypa_action,
-    run_tools,
     token_access,
 )
-from trustpub.rewrite.rules.base import NoHandOff, StepPlan, StepRule
-from trustpub.rewrite.rules.followers import needs_list
-from trustpub.rewrite.rules.lift_condition import lift, liftable
+from trustpub.rewrite.rules.base import StepPlan
+from trustpub.rewrite.rules.lift_condition import liftable
 from trustpub.rewrite.rules.publish_jobs import SplitRefused
-from trustpub.rewrite.rules.reusable_calls import reusable_call
-from trustpub.rewrite.rules.secrets_managers import (
-    fetched_credentials,
-    fetched_only,
-    read_at_run_time,
-)
-from trustpub.rewrite.rules.split import Layout, Splitter, only_downloads
+from trustpub.rewrite.rules.split import Layout, Splitter
 from trustpub.rewrite.rules.unclaimed import unclaimed_credentials
+from trustpub.rewrite.uploads_found import (
+    OPTED_OUT,
+    STEP_RULES,
+    composite_action,
+    job_uploads,
+    reusable_workflow_call,
+    set_aside_other_indexes,
+)
 from trustpub.rewrite.verify import verify
 from trustpub.rewrite.workflow import Job, Workflow
 
-STEP_RULES: list[StepRule] = [
-    pypa_action.plan,
-    run_tools.plan,
-    poetry_action.plan,
-    action_uploads.plan,
-]
-_OPTED_OUT = "opted out with `# trustpub: ignore`"
-
-
-def may_publish(text: str) -> bool:
-    """Cheap pre-filter: False means the text cannot contain an upload trustpub handles."""
-    lowered = text.lower()  # then plain `in`: many times faster than a case-insensitive regex
-    if any(word in lowered for word in PREFILTER_WORDS):
-        return True
-    return "secrets" in lowered and _TOKEN_LIKE_SECRET.search(lowered) is not None
-
-
-# A secret named like an upload token, for uploads hidden in scripts (`secrets.UPLOAD_TOKEN`).
-_TOKEN_LIKE_SECRET = re.compile(r"secrets\W{0,2}\w*(?:" + TOKEN_LIKE_SECRET.pattern + ")")
+__all__ = ["STEP_RULES", "may_publish", "rewrite_workflow"]
 
 
 def rewrite_workflow(
@@ -104,11 +78,12 @@ class _Migration:
     def __post_init__(self) -> None:
         self.patch = Patch(self.workflow.doc)
         self.result = ResultBuilder()
-        self.publishing = False  # any publish step at all
         self.splitter = Splitter(self.workflow, self.options)
         # The sizes of self.patch when it held exactly one verified job patch (patches only grow).
         self.verified: tuple[int, int] | None = None
         self.lifted = self.splitter.lifted  # jobs that take their upload's `if:`
+        self.blockers = Blockers(self.workflow, self.options)
+        self.in_place = InPlace(self.workflow, self.options, self.splitter, self.result)
 
     def run(self, path: str, original: str) -> RewriteResult:
         workflow = self.workflow
@@ -119,7 +94,7 @@ class _Migration:
             return self._finish(path, original, opted_out=True)
         composite = workflow.composite_action()
         if composite is not None:
-            self._composite(composite)
+            composite_action(self.result, workflow, composite)
         for job in workflow.jobs():
             self._job(job)
         self.result.skips.extend(unclaimed_credentials(workflow, self.result.named_jobs()))
@@ -129,28 +104,14 @@ class _Migration:
 
     def _job(self, job: Job) -> None:
         if job.calls_reusable_workflow:
-            self._reusable_call(job)
+            reusable_workflow_call(self.result, self.workflow, job)
             return
-        plans = [
-            plan
-            for step in job.steps()
-            for rule in STEP_RULES
-            if (plan := rule(self.workflow, job, step))
-        ]
-        fetched = fetched_credentials(job)
-        if not plans and fetched:
-            plans = [fetched_only(fetched[0])]
-        if not plans:
-            return
-        self.publishing = True
-        plans = self._set_aside_other_indexes(job, plans)
+        plans = set_aside_other_indexes(self.result, job, job_uploads(self.workflow, job))
         if not plans:
             return
         if self.workflow.job_opted_out(job):
-            self.result.skip(job.id, job.line, _OPTED_OUT, kind=SkipKind.IGNORED)
+            self.result.skip(job.id, job.line, OPTED_OUT, kind=SkipKind.IGNORED)
             return
-        if fetched:
-            plans = [read_at_run_time(p, fetched[0]) for p in plans]
         if all(p.sends_no_token for p in plans) and permissions.job_has_id_token(
             self.workflow, job
         ):
@@ -158,17 +119,21 @@ class _Migration:
             # them (an index chosen at run time), the job already publishes without a token.
             self.result.migrated_jobs.add(job.id)
             if self.options.publishers_in_use:
-                self._in_use(job, plans)
+                self.result.in_use.extend(publishers_in_use(self.workflow, job, plans, self.lookup))
             return
         ready = [p for p in plans if not p.problem]
+        if not ready:  # what stops each upload says more than what would stop a migration
+            for plan in plans:
+                self.result.skip(job.id, plan.step.line, plan.problem or "", plan.advice)
+            return
         layout = self.splitter.layout(job, ready)
-        guarded = self._only_uploads_keep_pull_requests_out(job, ready)
+        guarded = self.blockers.only_uploads_keep_pull_requests_out(job, ready)
         if layout is Layout.IN_PLACE and guarded and self.splitter.splittable(job, ready):
             layout = Layout.SPLIT  # the uploads' own `if:` exclude pull requests, the job's not
         elif layout is not Layout.SPLIT and guarded and liftable(self.workflow, job, ready):
             self.lifted.add(job.id)  # a job that only downloads and publishes takes that `if:`
         in_place = layout is not Layout.SPLIT
-        blocker = self._blocker(job, plans, in_place, lifted=job.id in self.lifted)
+        blocker = self.blockers.blocker(job, plans, in_place, lifted=job.id in self.lifted)
         if blocker is not None:
             reason, advice = blocker
             self.result.skip(job.id, job.line, reason, advice)
@@ -178,140 +143,6 @@ class _Migration:
                 self.result.skip(job.id, plan.step.line, plan.problem, plan.advice)
         if ready:
             self._migrate(job, ready, layout)
-
-    def _set_aside_other_indexes(self, job: Job, plans: list[StepPlan]) -> list[StepPlan]:
-        """Report uploads to indexes other than PyPI and TestPyPI (information: their
-        credentials stay) and return the others."""
-        kept = []
-        for plan in plans:
-            if plan.target.kind is IndexKind.OTHER:
-                reason = plan.target.why_not(plan.uses_token)
-                self.result.skip(job.id, plan.step.line, reason, kind=SkipKind.OTHER_INDEX)
-            else:
-                kept.append(plan)
-        return kept
-
-    def _composite(self, runs: Job) -> None:
-        for step in runs.steps():
-            for rule in STEP_RULES:
-                plan = rule(self.workflow, runs, step)
-                if plan is not None and plan.uses_token:
-                    self.publishing = True
-                    if not self._set_aside_other_indexes(runs, [plan]):
-                        continue
-                    self.result.skip(
-                        None,
-                        step.line,
-                        "this composite action publishes to PyPI; trusted publishing does not work "
-                        "from inside a composite action",
-                        "move the publish step into a job of the workflow that uses this action",
-                    )
-
-    def _blocker(
-        self, job: Job, plans: list[StepPlan], in_place: bool = True, lifted: bool = False
-    ) -> tuple[str, str] | None:
-        """Why this whole job must be left alone, with what to do instead.
-
-        A job that is split keeps only its build: the publish jobs run on ubuntu-latest.
-        """
-        workflow = self.workflow
-        pypa = any(p.is_pypa_action or p.needs_pypa_action for p in plans)
-        if self.options.github_enterprise:
-            return (
-                "PyPI accepts trusted-publishing tokens only from github.com, "
-                "not from GitHub Enterprise Server",
-                "keep the token, or publish from a github.com repository",
-            )
-        if "workflow_call" in workflow.triggers:
-            return (
-                "this is a reusable workflow (`on: workflow_call`); PyPI trusted publishing "
-                "does not support publishing from inside a reusable workflow",
-                "move the publish job into the top-level workflow that calls this one, "
-                "and register that file as the trusted publisher",
-            )
-        if "pull_request_target" in workflow.triggers:
-            return (
-                "the workflow runs on `pull_request_target`, which PyPI rejects for trusted "
-                "publishing and which must never get `id-token: write`",
-                "publish from a workflow triggered by a release, a tag push or workflow_dispatch",
-            )
-        unguarded = self._pull_requests_reach(job, plans, in_place and not lifted)
-        if unguarded and in_place and self._pull_requests_reach(job, plans, False) is None:
-            return self._guarded_upload_stays(job, plans)
-        if unguarded:
-            return unguarded
-        if pypa and in_place and job.container:
-            return (
-                "the job runs in a `container:`, where pypa/gh-action-pypi-publish does not work",
-                "publish from a separate job without `container:` that downloads the built dists",
-            )
-        label = job.non_linux_runner() if pypa and in_place else None
-        if label is not None:
-            return (
-                f"the job runs on {label!r}; pypa/gh-action-pypi-publish only runs on Linux",
-                "publish from a separate ubuntu-latest job that downloads the built dists",
-            )
-        return None
-
-    def _guarded_upload_stays(self, job: Job, plans: list[StepPlan]) -> tuple[str, str]:
-        """Why an upload whose own `if:` keeps pull requests out cannot move to a publish job,
-        which is what would keep `id-token: write` away from them."""
-        reasons = [p.problem for p in plans if p.problem]
-        reasons += [p.hand_off.reason for p in plans if isinstance(p.hand_off, NoHandOff)]
-        contexts = [conditions.step_only_context(p.step.data.get("if")) for p in plans]
-        reasons += [f"its `if:` reads `{c}`, which a job's `if:` cannot" for c in contexts if c]
-        if self.options.keep_build_in_job:
-            reasons.append("the job keeps its upload (`--keep-build-in-job`)")
-        waiting = [o.id for o in self.workflow.jobs() if job.id in needs_list(o)]
-        if only_downloads(job, plans) and waiting:
-            reasons.append(
-                f"the job only downloads and publishes, and `{waiting[0]}` needs it, which would "
-                "be skipped on pull requests too if the job took the upload's `if:`"
-            )
-        why = reasons[0] if reasons else "the job cannot be split"
-        return (
-            "the upload's `if:` keeps pull requests out, but the job runs on them too, so the "
-            "upload must move to a publish job of its own before it gets `id-token: write`, and "
-            f"it cannot: {why}",
-            "give the job an `if:` that excludes pull requests, or move the upload to a job "
-            "of its own by hand",
-        )
-
-    def _only_uploads_keep_pull_requests_out(self, job: Job, plans: list[StepPlan]) -> bool:
-        return (
-            bool(plans)
-            and self._pull_requests_reach(job, plans, in_place=True) is not None
-            and self._pull_requests_reach(job, plans, in_place=False) is None
-        )
-
-    def _pull_requests_reach(
-        self, job: Job, plans: list[StepPlan], in_place: bool
-    ) -> tuple[str, str] | None:
-        """Why a pull request (from a fork, too) could run the job that would get `id-token`.
-
-        In place that is this job, guarded by its own `if:`; split, each publish job, guarded by
-        this job's `if:` and the upload step's (which becomes the publish job's).
-        """
-        events = pull_requests.pull_request_triggers(self.workflow.triggers)
-        if not events:
-            return None
-        job_if = job.data.get("if")
-        guards = [[job_if]] if in_place else [[job_if, p.step.data.get("if")] for p in plans]
-        if all(
-            any(pull_requests.excludes_pull_requests(c, events) for c in conditions)
-            for conditions in guards
-        ):
-            return None
-        where = (
-            "the job's `if:` does not" if in_place else "neither the job's `if:` nor the upload's"
-        )
-        return (
-            f"the workflow runs on `{events[0]}`, and {where} keep the publishing job from "
-            "running on pull requests (from forks, too), which must never get `id-token: write`",
-            "add a condition to the job that excludes pull requests, e.g. "
-            "`if: startsWith(github.ref, 'refs/tags/')` or `if: github.event_name == 'release'`, "
-            "or publish from a workflow that pull requests do not trigger",
-        )
 
     def _migrate(self, job: Job, plans: list[StepPlan], layout: Layout = Layout.IN_PLACE) -> None:
         if layout is not Layout.IN_PLACE:
@@ -344,7 +175,7 @@ class _Migration:
             found.append((plan, project))
         job_patch = RestructurePatch(self.workflow.doc)  # tool uploads may add or drop steps
         try:
-            descriptions = self._edit_job(job_patch, job, found)
+            descriptions = self.in_place.edit(job_patch, job, found)
         except UnsupportedEdit as error:
             self.result.skip(job.id, job.line, f"trustpub cannot edit this job safely: {error}", "")
             return
@@ -379,14 +210,14 @@ class _Migration:
                 self.splitter.split(job, plans, projects, patch, report)
             else:
                 pypi = self.splitter.fan_out(job, plans, projects, patch, report)
-                edited = self._edit_job(patch, job, [(pypi, projects[pypi.step.index])])
+                edited = self.in_place.edit(patch, job, [(pypi, projects[pypi.step.index])])
                 for description in edited[0][1]:
                     report.change(job.id, pypi.step.line, description)
                 report.removed_secrets(job.id, pypi.step.line, pypi.secrets)
             if self.options.verify:  # a job that cannot be split is skipped
                 verify(patch.apply(), patch.expected_data())
         except SplitRefused as refused:
-            if len(plans) == 1 and self._blocker(job, plans) is None:
+            if len(plans) == 1 and self.blockers.blocker(job, plans) is None:
                 # The minimal form still works: keep the upload in this job.
                 self.result.note(job.id, job.line, f"not split from its build: {refused.reason}")
                 self._migrate(job, plans)
@@ -401,10 +232,7 @@ class _Migration:
         self.patch.data_ops.extend(patch.data_ops)
         if alone:
             self.verified = self._sizes()
-        self.result.changes.extend(report.changes)
-        self.result.notes.extend(report.notes)
-        self.result.secret_uses.extend(report.secret_uses)
-        self.result.publishers.extend(report.publishers)
+        self.result.extend(report)
         self._migrated(job, plans)
 
     def _migrated(self, job: Job, plans: list[StepPlan]) -> None:
@@ -414,101 +242,18 @@ class _Migration:
                 upload = TokenUpload(job.id, plan.step.line, plan.tool, index, plan.secrets)
                 self.result.token_uploads.append(upload)
 
-    def _edit_job(
-        self, patch: RestructurePatch, job: Job, uploads: list[tuple[StepPlan, ProjectName]]
-    ) -> list[tuple[StepPlan, list[str]]]:
-        """Migrate the job's uploads (one index) in place; what changed, by upload."""
-        edited = [(plan, plan.edit(patch) if plan.edit else []) for plan, _ in uploads]
-        descriptions = edited[-1][1]  # the job-level changes are told at the last upload
-        kind = uploads[0][0].target.kind
-        new_entries: dict[str, Any] = {}
-        comments: dict[str, list[str]] = {}
-        if job.id in self.lifted:  # the upload's `if:` is the job's now
-            written = job.id in self.splitter.written_ifs  # within the TestPyPI gate's
-            lifted = lift(patch, self.workflow, job, uploads[0][0], job_if_written=written)
-            if lifted.entry is not None:
-                new_entries["if"] = lifted.entry
-                comments["if"] = lifted.comments
-            descriptions.append(lifted.description)
-        env_name = environment.existing_environment(job)
-        if env_name is None:
-            new_entries["environment"] = environment.new_environment(
-                kind, uploads[0][1].normalized, self.options
-            )
-            env_name = environment.environment_name(kind, self.options)
-            descriptions.append(f"added `environment: {env_name}`")
-        else:
-            self.result.note(job.id, job.line, f"kept the job's existing environment {env_name!r}")
-        if "permissions" in job.data:
-            changed = permissions.edit_job_permissions(patch, job)
-            if changed:
-                descriptions.append(changed)
-        else:
-            access = self.splitter.access(job, [p for p, _ in uploads])
-            keep = (access.scopes or frozenset()) if access.constrains else frozenset()
-            block = permissions.new_job_permissions(self.workflow, job, keep)
-            if block is not None:
-                new_entries["permissions"] = block
-                descriptions.append("added job-level `permissions` with `id-token: write`")
-            elif inherited := permissions.workflow_level_id_token(self.workflow):
-                self.result.note(job.id, job.line, inherited)
-        if new_entries:
-            patch.insert_entries(job.path, new_entries, after=_anchor_key(job), comments=comments)
-        for project in {p.name: p for _, p in uploads}.values():
-            self.result.publishers.append(
-                TrustedPublisher(
-                    index="testpypi" if kind is IndexKind.TESTPYPI else "pypi",
-                    project=project.name,
-                    workflow=self.workflow.filename,
-                    environment=env_name,
-                    job=job.id,
-                    project_source=project.source,
-                )
-            )
-        return edited
-
-    def _in_use(self, job: Job, plans: list[StepPlan]) -> None:
-        """The trusted publishers an already-migrated job publishes through (what `status`
-        compares with PyPI's provenance); uploads to other indexes have none."""
-        for plan in plans:
-            kind = plan.target.kind
-            project = self._project(plan)
-            if kind in (IndexKind.PYPI, IndexKind.TESTPYPI) and isinstance(project, ProjectName):
-                self.result.in_use.append(
-                    TrustedPublisher(
-                        index="testpypi" if kind is IndexKind.TESTPYPI else "pypi",
-                        project=project.name,
-                        workflow=self.workflow.filename,
-                        environment=environment.existing_environment(job),
-                        job=job.id,
-                        project_source=project.source,
-                    )
-                )
-
     def _project(self, plan: StepPlan) -> ProjectName | ProjectNameProblem:
-        directory = _project_directory(plan.packages_dir)
-        return self.lookup(directory)
-
-    def _reusable_call(self, job: Job) -> None:
-        found = reusable_call(job)
-        if isinstance(found, Skip) and self.workflow.job_opted_out(job):
-            self.result.skip(job.id, job.line, _OPTED_OUT, kind=SkipKind.IGNORED)
-        elif isinstance(found, Skip):
-            self.result.skips.append(found)
-        elif isinstance(found, Note):
-            self.result.notes.append(found)
-        elif found is not None:
-            self.result.reusable_calls.append(found)
+        return project_of(self.lookup, plan)
 
     # -- result --------------------------------------------------------------------------------
 
     def _finish(self, path: str, original: str, opted_out: bool = False) -> RewriteResult:
         doc = self.workflow.doc
         if opted_out:
-            self.result.skip(None, 1, f"{_OPTED_OUT} at the top of the file", kind=SkipKind.IGNORED)
+            self.result.skip(None, 1, f"{OPTED_OUT} at the top of the file", kind=SkipKind.IGNORED)
             return self._result(path, original, original, Status.IGNORED)
         if not self.patch:
-            status = self._status_without_changes()
+            status = self.result.status_without_changes()
             return self._result(path, original, original, status)
         try:
             new_text = self.patch.apply()
@@ -525,52 +270,9 @@ class _Migration:
     def _sizes(self) -> tuple[int, int]:
         return len(self.patch.edits), len(self.patch.data_ops)
 
-    def _status_without_changes(self) -> Status:
-        kinds = {s.kind for s in self.result.skips}
-        if SkipKind.TOKEN in kinds:
-            return Status.SKIPPED
-        if self.result.migrated_jobs:
-            return Status.MIGRATED
-        if SkipKind.IGNORED in kinds:
-            return Status.IGNORED
-        return Status.UNCHANGED
-
     def _result(self, path: str, original: str, text: str, status: Status) -> RewriteResult:
-        r = self.result
-        return RewriteResult(
-            path=path,
-            original=original,
-            text=text,
-            status=status,
-            changes=tuple(r.changes),
-            notes=tuple(r.notes),
-            skips=tuple(r.skips),
-            removed_secrets=frozenset(u.name for u in r.secret_uses),
-            secret_uses=tuple(r.secret_uses),
-            publishers=tuple(r.publishers),
-            token_uploads=tuple(r.token_uploads),
-            reusable_calls=tuple(r.reusable_calls),
-            in_use=tuple(dict.fromkeys(r.in_use)),
-            assumed_default_permissions=self.splitter.assumed_defaults,
-        )
+        assumed = self.splitter.assumed_defaults
+        return self.result.build(path, original, text, status, assumed)
 
     def _failed(self, path: str, original: str, failure: Failure) -> RewriteResult:
         return RewriteResult(path, original, original, Status.FAILED, failure=failure)
-
-
-def _anchor_key(job: Job) -> str | None:
-    """The key new job-level entries go after: `runs-on`, else the key before `steps`."""
-    keys = list(job.data)
-    if "runs-on" in keys:
-        return "runs-on"
-    if "steps" in keys and keys.index("steps") > 0:
-        return keys[keys.index("steps") - 1]
-    return None
-
-
-def _project_directory(packages_dir: str) -> str:
-    """`pkg/dist` -> `pkg`: the directory whose project a publish step uploads."""
-    parts = [p for p in PurePosixPath(packages_dir.strip()).parts if p not in (".", "/")]
-    if len(parts) > 1 and "${{" not in packages_dir:
-        return "/".join(parts[:-1])
-    return ""

@@ -194,3 +194,47 @@ class ResultBuilder:
         found: set[str | None] = {s.job for s in self.skips}
         found |= {c.job for c in self.changes} | self.migrated_jobs
         return found
+
+    def status_without_changes(self) -> Status:
+        """A file's status when nothing in it changes: a token left alone, else migrated
+        already, else ignored, else unchanged."""
+        kinds = {s.kind for s in self.skips}
+        if SkipKind.TOKEN in kinds:
+            return Status.SKIPPED
+        if self.migrated_jobs:
+            return Status.MIGRATED
+        if SkipKind.IGNORED in kinds:
+            return Status.IGNORED
+        return Status.UNCHANGED
+
+    def build(
+        self,
+        path: str,
+        original: str,
+        text: str,
+        status: Status,
+        assumed_default_permissions: bool = False,
+    ) -> RewriteResult:
+        return RewriteResult(
+            path=path,
+            original=original,
+            text=text,
+            status=status,
+            changes=tuple(self.changes),
+            notes=tuple(self.notes),
+            skips=tuple(self.skips),
+            removed_secrets=frozenset(u.name for u in self.secret_uses),
+            secret_uses=tuple(self.secret_uses),
+            publishers=tuple(self.publishers),
+            token_uploads=tuple(self.token_uploads),
+            reusable_calls=tuple(self.reusable_calls),
+            in_use=tuple(dict.fromkeys(self.in_use)),
+            assumed_default_permissions=assumed_default_permissions,
+        )
+
+    def extend(self, other: ResultBuilder) -> None:
+        """Take what a job's own builder collected (once its restructuring succeeded)."""
+        self.changes.extend(other.changes)
+        self.notes.extend(other.notes)
+        self.secret_uses.extend(other.secret_uses)
+        self.publishers.extend(other.publishers)

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from trustpub.publishers import ACTIONS
 from trustpub.rewrite.commands import Span
 from trustpub.rewrite.rules import tool_versions
 from trustpub.rewrite.rules.tool_uploads import Upload
 from trustpub.rewrite.rules.upload_steps import Script
 from trustpub.rewrite.workflow import Job
 
-# Actions that install a tool, and the input that pins its version.
-_VERSION_INPUTS = {
-    "astral-sh/setup-uv": ("uv", "version"),
-    "pdm-project/setup-pdm": ("pdm", "version"),
-    "pyo3/maturin-action": ("maturin", "maturin-version"),
-}
+# Actions that install a tool, and the input that pins its version (the publisher registry).
+_VERSION_INPUTS = {name: a.installs for a in ACTIONS if a.installs for name in a.names}
 
 
 class ToolPins:
