@@ -19,7 +19,7 @@ from trustpub.rewrite.entry_spans import entry_index, entry_span, flow_spans, re
 from trustpub.rewrite.render import render_entries, render_flow_scalar
 from trustpub.rewrite.text_edits import TextEdit, UnsupportedEdit, apply_edits
 
-__all__ = ["Patch", "TextEdit", "UnsupportedEdit", "is_block_mapping", "is_sequence"]
+__all__ = ["Patch", "TextEdit", "UnsupportedEdit", "is_block_mapping"]
 
 
 class Patch:
@@ -254,7 +254,3 @@ class Patch:
 
 def is_block_mapping(node: Node | None) -> bool:
     return isinstance(node, MappingNode) and not node.flow_style
-
-
-def is_sequence(node: Node | None) -> bool:
-    return isinstance(node, SequenceNode)
