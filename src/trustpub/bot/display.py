@@ -9,11 +9,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import Progress
 from rich.table import Table
 from rich.text import Text
 
@@ -24,6 +23,7 @@ from trustpub.exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
 from trustpub.github.pacing import Wait
 from trustpub.report.data import repository_json
 from trustpub.report.output import ConsoleOutput
+from trustpub.report.progress import ShowsProgress, progress_bar
 from trustpub.report.text import print_diff, print_report
 
 SCHEMA = "https://github.com/trustpub/trustpub/schema/bot"
@@ -81,7 +81,7 @@ def status_line(result: BotResult) -> str:
     return f"{result.repository}: {verb}{tail}"
 
 
-class TextDisplay:
+class TextDisplay(ShowsProgress):
     """Streams one line per repository (above the bar on a terminal); the table at the end."""
 
     def __init__(self, console: Console, progress: Console | None, lines: bool = True) -> None:
@@ -90,29 +90,7 @@ class TextDisplay:
         self._progress: Progress | None = None
         self._counts: Counter[str] = Counter()
         if progress is not None:
-            self._progress = Progress(
-                TextColumn("trustpub bot"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                TextColumn("{task.fields[counts]}"),
-                console=progress,
-                transient=True,
-            )
-
-    def __enter__(self) -> TextDisplay:
-        if self._progress is not None:
-            self._progress.start()
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        if self._progress is not None:
-            self._progress.stop()
+            self._progress = progress_bar(progress, "trustpub bot")
 
     def start(self, total: int) -> None:
         if self._progress is not None:

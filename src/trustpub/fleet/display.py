@@ -9,10 +9,9 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from types import TracebackType
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import Progress
 from rich.table import Table
 from rich.text import Text
 
@@ -21,6 +20,7 @@ from trustpub.fleet.tally import Row, Tally
 from trustpub.report.facts import registration_plan_note
 from trustpub.report.output import BlockOutput, ConsoleOutput
 from trustpub.report.paths import shown
+from trustpub.report.progress import ShowsProgress, progress_bar
 from trustpub.report.text import print_diff, print_findings, print_pitfalls, print_report
 
 _OUTCOME_STYLES = {"changed": "green", "failed": "red", "skipped": "yellow", "migrated": "cyan"}
@@ -28,39 +28,17 @@ _VERBS = {"check": "Checking", "diff": "Diffing", "apply": "Applying"}
 TABLE_ROWS = 40  # more rows than this are printed as aligned text, even on a terminal
 
 
-class ProgressBar:
+class ProgressBar(ShowsProgress):
     """A rich progress bar with counts by outcome, or nothing when there is no console for it."""
 
     def __init__(self, console: Console | None, command: str, total: int) -> None:
         self.shown = console is not None
         self._progress: Progress | None = None
         if console is not None:
-            self._progress = Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                TextColumn("{task.fields[counts]}"),
-                console=console,
-                transient=True,
-                redirect_stdout=False,
-                redirect_stderr=False,
+            self._progress = progress_bar(
+                console, "{task.description}", redirect_stdout=False, redirect_stderr=False
             )
             self._task = self._progress.add_task(_VERBS[command], total=total, counts="")
-
-    def __enter__(self) -> ProgressBar:
-        if self._progress is not None:
-            self._progress.start()
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        if self._progress is not None:
-            self._progress.stop()
 
     def advance(self, tally: Tally) -> None:
         if self._progress is not None:
