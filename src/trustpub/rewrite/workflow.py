@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
@@ -56,13 +57,33 @@ class Job:
         return ("jobs", self.id)
 
     def steps(self) -> Iterator[Step]:
+        return iter(self._steps)
+
+    @cached_property
+    def _steps(self) -> tuple[Step, ...]:
+        """The job's steps, read once (every rule walks them, some many times)."""
         steps = self.data.get("steps")
         if not isinstance(steps, list):
-            return
-        for index, data in enumerate(steps):
-            if isinstance(data, dict):
-                line = _line(self.node, "steps", index)
-                yield Step(self.id, index, data, (*self.path, "steps", index), line or self.line)
+            return ()
+        nodes: list[Node] = next(
+            (
+                v.value
+                for k, v in self.node.value
+                if k.value == "steps" and isinstance(v, SequenceNode)
+            ),
+            [],
+        )
+        return tuple(
+            Step(
+                self.id,
+                index,
+                data,
+                (*self.path, "steps", index),
+                int(nodes[index].start_mark.line) + 1 if index < len(nodes) else self.line,
+            )
+            for index, data in enumerate(steps)
+            if isinstance(data, dict)
+        )
 
     @property
     def calls_reusable_workflow(self) -> bool:
@@ -123,14 +144,20 @@ class Workflow:
         return value if isinstance(value, dict) else {}
 
     def jobs(self) -> Iterator[Job]:
+        return iter(self._jobs)
+
+    @cached_property
+    def _jobs(self) -> tuple[Job, ...]:
+        """The jobs, read once: the same objects each time, so what they cache is kept."""
         jobs = self.data.get("jobs")
         node = self.doc.node_at(("jobs",))
         if not isinstance(jobs, dict) or not isinstance(node, MappingNode):
-            return
-        for key, value in node.value:
-            job_id = key.value
-            if isinstance(value, MappingNode) and isinstance(jobs.get(job_id), dict):
-                yield Job(job_id, jobs[job_id], value, key.start_mark.line + 1)
+            return ()
+        return tuple(
+            Job(key.value, jobs[key.value], value, key.start_mark.line + 1)
+            for key, value in node.value
+            if isinstance(value, MappingNode) and isinstance(jobs.get(key.value), dict)
+        )
 
     def composite_action(self) -> Job | None:
         """The `runs:` of a composite action file, viewed as a job, or None."""
@@ -161,18 +188,6 @@ class Workflow:
             if OPT_OUT.search(self.doc.line_text(line)):
                 return True
         return False
-
-
-def _line(job_node: MappingNode, key: str, index: int) -> int | None:
-    for k, v in job_node.value:
-        if (
-            getattr(k, "value", None) == key
-            and isinstance(v, SequenceNode)
-            and index < len(v.value)
-        ):
-            item: Node = v.value[index]
-            return int(item.start_mark.line) + 1
-    return None
 
 
 def _strings(value: Any) -> list[str]:
