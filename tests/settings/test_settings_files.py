@@ -149,6 +149,18 @@ def test_a_bad_tool_trustpub_fails_that_repository_only(demo: Path, tmp_path: Pa
     assert "acme/gadgets: changed" in result.output
 
 
+def test_a_repository_that_cannot_publish_does_not_read_its_settings(
+    demo: Path, tmp_path: Path
+) -> None:
+    """Its own settings could change nothing: a bad table there fails nothing either."""
+    for workflow in (demo / ".github" / "workflows").iterdir():
+        workflow.write_text("on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n")
+    own_settings(demo, "add-testpypi = 'yes'\n")
+    result = run("check", str(tmp_path / "acme"))
+    assert result.exit_code == 0, result.output
+    assert "acme/widgets" not in result.output or "unchanged" in result.output
+
+
 def test_run_settings_do_not_belong_in_a_repository(demo: Path) -> None:
     own_settings(demo, "jobs = 3\n")
     result = run("check", str(demo))

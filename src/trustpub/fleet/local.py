@@ -17,9 +17,18 @@ from trustpub.checkout import (
 from trustpub.fleet.sources import repository_root
 from trustpub.project import directory_reader
 from trustpub.repository import RepositoryResult, migrate_repository
+from trustpub.rewrite.prefilter import may_publish
 from trustpub.rewrite.result import Failure, Options, RewriteResult, Status
 
-__all__ = ["CheckoutRun", "apply_changes", "migrate_checkout", "repository_root"]
+__all__ = [
+    "CheckoutFiles",
+    "CheckoutRun",
+    "apply_changes",
+    "migrate_checkout",
+    "migrate_files",
+    "read_checkout",
+    "repository_root",
+]
 
 
 @dataclass(frozen=True)
@@ -30,21 +39,23 @@ class CheckoutRun:
     github: str | None
 
 
-def migrate_checkout(
-    root: Path,
-    only: list[Path] | None = None,
-    options: Options | None = None,
-    project: str | None = None,
-    github: str | None = None,
-    ignore: tuple[str, ...] = (),
-    remote: bool = True,
-) -> CheckoutRun:
-    """Read a checkout's workflow files (or just `only`) and run the engine over them.
+@dataclass(frozen=True)
+class CheckoutFiles:
+    """A checkout's workflow files as read: their texts, and those that could not be read."""
 
-    The `origin` remote (OWNER/REPO) is read from `.git/config` when `remote` says the report
-    always shows it, else only when the result has something that names it (publishers to
-    register, obsolete secrets to look up on GitHub).
-    """
+    root: Path
+    texts: dict[str, str]
+    files: dict[str, WorkflowFile]
+    unreadable: tuple[RewriteResult, ...]
+
+    @property
+    def may_publish(self) -> bool:
+        """False when no file can hold an upload (the engine's pre-filter)."""
+        return any(may_publish(text) for text in self.texts.values())
+
+
+def read_checkout(root: Path, only: list[Path] | None = None) -> CheckoutFiles:
+    """Read a checkout's workflow files (or just `only`)."""
     texts: dict[str, str] = {}
     files: dict[str, WorkflowFile] = {}
     unreadable: list[RewriteResult] = []
@@ -59,14 +70,48 @@ def migrate_checkout(
             continue
         texts[file.relative] = file.text
         files[file.relative] = file
-    result = migrate_repository(str(root), texts, directory_reader(root), options, project, ignore)
-    if unreadable:
+    return CheckoutFiles(root, texts, files, tuple(unreadable))
+
+
+def migrate_checkout(
+    root: Path,
+    only: list[Path] | None = None,
+    options: Options | None = None,
+    project: str | None = None,
+    github: str | None = None,
+    ignore: tuple[str, ...] = (),
+    remote: bool = True,
+) -> CheckoutRun:
+    """Read a checkout's workflow files (or just `only`) and run the engine over them."""
+    read = read_checkout(root, only)
+    return migrate_files(read, options, project, github, ignore, remote)
+
+
+def migrate_files(
+    read: CheckoutFiles,
+    options: Options | None = None,
+    project: str | None = None,
+    github: str | None = None,
+    ignore: tuple[str, ...] = (),
+    remote: bool = True,
+) -> CheckoutRun:
+    """Run the engine over a checkout's files as read.
+
+    The `origin` remote (OWNER/REPO) is read from `.git/config` when `remote` says the report
+    always shows it, else only when the result has something that names it (publishers to
+    register, obsolete secrets to look up on GitHub).
+    """
+    root = read.root
+    result = migrate_repository(
+        str(root), read.texts, directory_reader(root), options, project, ignore
+    )
+    if read.unreadable:
         result = replace(
-            result, files=tuple(sorted((*result.files, *unreadable), key=lambda f: f.path))
+            result, files=tuple(sorted((*result.files, *read.unreadable), key=lambda f: f.path))
         )
     if github is None and (remote or needs_remote(result)):
         github = github_repository(root)
-    return CheckoutRun(root, result, files, github)
+    return CheckoutRun(root, result, read.files, github)
 
 
 def needs_remote(result: RepositoryResult) -> bool:

@@ -99,15 +99,15 @@ def process_repository(target: Target, job: RepositoryJob) -> RepositoryReport:
     """Migrate (and for `apply`, write) one repository; never raises."""
     if target.problem:
         return failed_report(target.root, f"{target.root}: {target.problem}")
-    from trustpub.fleet.local import apply_changes, migrate_checkout
+    from trustpub.fleet.local import apply_changes, migrate_files, read_checkout
     from trustpub.settings.files import ConfigError
 
     try:
-        job = job.for_checkout(target.root)
         only = list(target.only) if target.only is not None else None
-        run = migrate_checkout(
-            target.root, only, job.options, job.project, job.github, job.ignore, job.remote
-        )
+        read = read_checkout(target.root, only)
+        if read.may_publish:  # a checkout's own settings matter only to what can publish
+            job = job.for_checkout(target.root)
+        run = migrate_files(read, job.options, job.project, job.github, job.ignore, job.remote)
         if job.token_env is not None and run.github:
             run = _with_default_permissions(run, target, only, job)
         if job.command == "apply":
