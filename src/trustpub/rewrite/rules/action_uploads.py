@@ -70,17 +70,16 @@ def plan(workflow: Workflow, job: Job, step: Step) -> StepPlan | None:
     refs = _credentials(workflow, job, step, facts)
     if not refs:
         return None
+    tool = f"action {step.uses}"
     target = action_target(step, facts)
-    found = StepPlan(step, f"action {step.uses}", target, uses_token=True)
     if all(r.minted for r in refs):  # a short-lived token minted with OIDC: trusted publishing
-        return StepPlan(step, f"action {step.uses}", target, uses_token=False)
+        return StepPlan(step, tool, target, uses_token=False)
     secrets = secrets_of(refs)
     if target.kind is IndexKind.OTHER:
-        return StepPlan(
-            step, found.tool, target, True, secrets, problem=target.why_not(), problem_is_index=True
-        )
+        why = target.why_not()
+        return StepPlan(step, tool, target, True, secrets, problem=why, problem_is_index=True)
     reason, advice = _explained(step, facts, refs[0])
-    return StepPlan(step, found.tool, target, True, secrets, problem=reason, advice=advice)
+    return StepPlan(step, tool, target, True, secrets, problem=reason, advice=advice)
 
 
 def _credentials(
