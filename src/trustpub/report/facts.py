@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from trustpub.report.diffs import unified_lines
 from trustpub.repository import EnvironmentChange, ExistingSecret, GitHubCheck, RepositoryResult
 from trustpub.rewrite.result import RewriteResult, Skip, SkipKind, TrustedPublisher
 
@@ -103,7 +103,7 @@ def unified_diff(file: RewriteResult) -> str:
     """The file's diff (empty when nothing changed), keeping its own line endings visible."""
     if not file.changed:
         return ""
-    lines = difflib.unified_diff(
+    lines = unified_lines(
         file.original.splitlines(keepends=True),
         file.text.splitlines(keepends=True),
         f"a/{file.path.lstrip('/')}",  # an absolute path (outside the current directory)
