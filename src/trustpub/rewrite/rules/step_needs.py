@@ -174,7 +174,7 @@ def _command_writes(command: ShellCommand) -> set[str]:
     for i, word in enumerate(words[:-1]):
         if word in _OUTPUT_OPTIONS:
             found.add(words[i + 1])
-    found |= {w.split("=", 1)[1] for w in words if w.split("=", 1)[0] in _OUTPUT_OPTIONS}
+    found |= {w.split("=", 1)[1] for w in words if "=" in w and w.split("=")[0] in _OUTPUT_OPTIONS}
     for prefix, directory in _BUILDERS.items():
         if tuple(words[: len(prefix)]) == prefix:
             found.add(directory)
