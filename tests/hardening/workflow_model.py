@@ -300,10 +300,8 @@ class _Model:
             return True
         if upload.bash_only and job.windows:
             return True
-        if triggers & PR_TRIGGERS and not all(self._guarded(job, u, split) for u in job.uploads):
-            return True
-        dirs = {u.packages_dir.removeprefix("./").rstrip("/") for u in job.uploads}
-        return split and len(dirs) > 1  # one artifact for both publish jobs
+        guarded = all(self._guarded(job, u, split) for u in job.uploads)
+        return bool(triggers & PR_TRIGGERS) and not guarded
 
     def _guarded(self, job: JobCase, upload: Upload, split: bool) -> bool:
         """The job that would get `id-token` for this upload never runs on a pull request."""
@@ -420,7 +418,16 @@ class _Model:
             }
         )
         first = job.upload_index - len(job.uploads) + 1
-        if upload.is_pypa_action or len(upload.after) == 1:  # the steps only uploaded: they go
+        directories = list(dict.fromkeys(_directory(u) for u in job.uploads))
+        stores: dict[str, Expected] = {}
+        if len(directories) > 1:  # one artifact per directory, where its upload was
+            for number, each in enumerate(job.uploads):
+                stored = copy.deepcopy(store)
+                own = Var(f"{artifact}-{number}", name.shape)
+                stored["with"] = Expected({"name": own, "path": each.packages_dir})
+                stores[each.kind] = stored
+            data["steps"][first : job.upload_index + 1] = list(stores.values())
+        elif upload.is_pypa_action or len(upload.after) == 1:  # the steps only uploaded: go
             data["steps"][first : job.upload_index + 1] = [store]
         else:  # it keeps building: the dists are stored right after it
             data["steps"][job.upload_index : job.upload_index + 1] = [upload.after[0], store]
@@ -444,7 +451,8 @@ class _Model:
         targets = [added, *job.uploads] if added else job.uploads
         for each in targets:
             inherits = len(targets) == 1 or each.kind == "pypi"
-            made[each.kind] = self._publish_job(job, each, [download], [job.id], inherits)
+            own = _own_download(download, stores[each.kind]) if stores else download
+            made[each.kind] = self._publish_job(job, each, [own], [job.id], inherits)
             if each is not added:  # (its id, whether its job may be skipped by its own `if:`)
                 self.follow.setdefault(job.id, []).append((made[each.kind], bool(each.condition)))
         # Each upload still runs after the one before it in the job (an added one: when asked).
@@ -633,3 +641,18 @@ def _compare(
         return
     if expected != actual or type(expected) is not type(actual):
         found.append(f"{where}: {actual!r} != {expected!r}")
+
+
+def _directory(upload: Upload) -> str:
+    return upload.packages_dir.removeprefix("./").rstrip("/")
+
+
+def _own_download(download: dict[str, Any], stored: Expected) -> dict[str, Any]:
+    """The publish job's download of the one artifact its upload's directory is stored as."""
+    own, path = stored["with"]["name"], stored["with"]["path"]
+    found = copy.deepcopy(download)
+    if "pattern" in found["with"]:
+        found["with"] = {**found["with"], "pattern": Template(f"{{{own.name}}}-*"), "path": path}
+    else:
+        found["with"] = {"name": Template(f"{{{own.name}}}"), "path": path}
+    return found

@@ -236,6 +236,51 @@ runs:
 TOKEN_INPUT = "          password: ${{ secrets.PYPI_API_TOKEN }}\n"
 
 
+def _twice(
+    keys: tuple[str, str] = ("", ""), inputs: tuple[str, str] = ("", ""), between: str = ""
+) -> str:
+    """A job that uploads its wheel, then its sdist, to PyPI with the PyPA action: each step
+    with more step `keys` and more `inputs`, and `between` them more steps."""
+    steps = [
+        f"      - uses: pypa/gh-action-pypi-publish@release/v1\n{key}        with:\n"
+        f"{TOKEN_INPUT}{more}"
+        for key, more in zip(keys, inputs, strict=True)
+    ]
+    return (
+        "on:\n  push:\n    tags: ['v*']\n\njobs:\n  release:\n    runs-on: ubuntu-latest\n"
+        "    steps:\n      - uses: actions/checkout@v4\n      - run: pipx run build --wheel\n"
+        f"{steps[0]}{between}      - run: pipx run build --sdist\n{steps[1]}"
+    )
+
+
+DOWNLOAD_TWO_DIRECTORIES = """\
+on:
+  release:
+    types: [published]
+
+jobs:
+  upload:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/download-artifact@v4
+        with:
+          name: wheels
+          path: wheelhouse/
+      - uses: actions/download-artifact@v4
+        with:
+          name: sdist
+          path: dist/
+      - run: ls wheelhouse/
+      - uses: pypa/gh-action-pypi-publish@release/v1
+        with:
+          password: ${{ secrets.PYPI_API_TOKEN }}
+          packages-dir: wheelhouse/
+      - uses: pypa/gh-action-pypi-publish@release/v1
+        with:
+          password: ${{ secrets.PYPI_API_TOKEN }}
+"""
+
+
 def _url(url: str) -> str:
     return f"{TOKEN_INPUT}          repository-url: {url}\n"
 
@@ -346,6 +391,59 @@ NOOPS = [
     ),
     # Both jobs are left alone: deleting either copy of the shared `with:` alone is not safe.
     Noop("credentials-shared-through-an-anchor", SHARED_CREDENTIALS, Status.SKIPPED, "anchor"),
+    # Two uploads to one index in one job: one PyPA action call must do what both did.
+    Noop(
+        "same-index-different-skip-existing",
+        _twice(inputs=("          skip-existing: true\n", "")),
+        Status.SKIPPED,
+        "the uploads to PyPI on lines 11 and 16 set `skip-existing` differently (`true` and "
+        "`false`), and one publish job runs the PyPA action once for all of them",
+        Options(),
+    ),
+    Noop(
+        "same-index-different-conditions",
+        _twice(keys=("        if: startsWith(github.ref, 'refs/tags/')\n", "")),
+        Status.SKIPPED,
+        "the uploads to PyPI on lines 11 and 16 run under different conditions "
+        "(`startsWith(github.ref, 'refs/tags/')` and unset), and the one publish job that "
+        "publishes them both has one `if:`",
+        Options(),
+    ),
+    Noop(
+        "same-index-different-continue-on-error",
+        _twice(keys=("", "        continue-on-error: true\n")),
+        Status.SKIPPED,
+        "the uploads to PyPI on lines 11 and 15 set `continue-on-error` differently (unset and "
+        "`true`), and one publish job runs the PyPA action once for all of them",
+        Options(),
+    ),
+    Noop(
+        "same-index-step-read-by-another",
+        _twice(
+            keys=("        id: wheel\n", ""),
+            between="      - run: echo ${{ steps.wheel.outcome }}\n",
+        ),
+        Status.SKIPPED,
+        "other steps read the step `wheel` (line 11), an upload that goes: the step on line 17 "
+        "publishes its dists, and one publish job runs the PyPA action once for all of them",
+        Options(),
+    ),
+    Noop(
+        "same-index-directory-cleaned-between",
+        _twice(between="      - run: rm -rf dist\n"),
+        Status.SKIPPED,
+        "the `run` step (line 14) may take files out of `dist/` between the uploads that read "
+        "it (lines 11 and 16), so no one artifact holds what each of them published",
+        Options(),
+    ),
+    Noop(
+        "same-index-download-only-directory-read-by-another-step",
+        DOWNLOAD_TWO_DIRECTORIES,
+        Status.SKIPPED,
+        "the step on line 17 reads `wheelhouse/`, which the upload on line 18 publishes from: "
+        "one PyPA action call reads one directory, and that step would find `wheelhouse/` empty",
+        Options(),
+    ),
     Noop("not-yaml", "jobs:\n  publish: [unclosed\n", Status.FAILED, "line"),
     Noop("empty-file", "\n", Status.FAILED, "empty"),
 ]

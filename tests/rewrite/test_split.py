@@ -17,8 +17,10 @@ import pytest
 from rewrite_cases import (
     REPO_ROOT,
     RewriteCase,
+    assert_byte_variant,
     assert_expectations,
     assert_same_text,
+    byte_variants,
     load_case,
 )
 from split_links import check_links, links
@@ -61,6 +63,27 @@ def test_before_becomes_after(case: RewriteCase) -> None:
 
 def test_expectations(case: RewriteCase) -> None:
     assert_expectations(case, case.rewrite(case.before))
+
+
+# Found when this test was added: moving the last step of a file without a final newline to a
+# new job while the upload before it is replaced gives overlapping edits, and the job is skipped.
+KNOWN_BYTE_VARIANT_FAILURES = {"github-release-after-upload-no-final-newline"}
+
+
+def _byte_variants() -> list[object]:
+    found = []
+    for param in byte_variants(CASES):
+        if param.id in KNOWN_BYTE_VARIANT_FAILURES:
+            mark = pytest.mark.xfail(strict=True, reason="overlapping edits at the end of the file")
+            param = pytest.param(*param.values, id=param.id, marks=mark)
+        found.append(param)
+    return found
+
+
+@pytest.mark.parametrize(("variant_case", "variant"), _byte_variants())
+def test_byte_variants(variant_case: RewriteCase, variant: str) -> None:
+    """The same case with CRLF endings, a BOM or no final newline gives the same variant out."""
+    assert_byte_variant(variant_case, variant)
 
 
 def test_publishers_name_jobs_that_exist_and_publish(case: RewriteCase) -> None:

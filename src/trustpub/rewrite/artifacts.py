@@ -21,6 +21,7 @@ from trustpub.rewrite.workflow import Workflow
 
 UPLOAD = "actions/upload-artifact"
 DOWNLOAD = "actions/download-artifact"
+DOWNLOAD_ACTIONS = frozenset({DOWNLOAD, "dawidd6/action-download-artifact"})
 # The majors in packaging.python.org's github-actions-ci-cd-sample/publish-to-pypi.yml.
 CURRENT_MAJOR = {UPLOAD: 7, DOWNLOAD: 8}
 OLDEST_WORKING_MAJOR = 4  # v1-v3 use the retired artifact service (actionlint: "too old")

@@ -77,6 +77,21 @@ def kept_comments(doc: Document, start: int, end: int) -> list[str]:
     return [t for t in texts if not about_credentials(t)]
 
 
+def all_kept_comments(doc: Document, start: int, end: int, node: Node) -> list[str]:
+    """`kept_comments`, with the comments at the end of the lines of `node`'s one-line scalars
+    (`if: ...  # tags only`) as well, in line order: what a step that goes entirely leaves."""
+    first, last = doc.line_of(start), doc.line_of(max(end - 1, start))
+    found = {line: doc.line_text(line).strip() for line in comment_lines(doc, first, last)}
+    for scalar in _nodes(node):
+        if not isinstance(scalar, ScalarNode) or scalar.style in ("|", ">"):
+            continue
+        line = doc.line_of(scalar.end_mark.index)
+        rest = doc.line_text(line)[doc.column_of(scalar.end_mark.index) :].strip()
+        if line == doc.line_of(scalar.start_mark.index) and rest.startswith("#"):
+            found[line] = rest
+    return [text for _, text in sorted(found.items()) if not about_credentials(text)]
+
+
 def entry_comments(doc: Document, key: Node, value: Node) -> tuple[list[str], str | None]:
     """The comment lines right above a mapping entry (at its key's column or deeper) and the
     comment at the end of its line, for an entry that moves elsewhere (an `if:` lifted to a

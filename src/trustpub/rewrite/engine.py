@@ -29,6 +29,7 @@ from trustpub.rewrite.rules import (
 )
 from trustpub.rewrite.rules.base import StepPlan
 from trustpub.rewrite.rules.lift_condition import liftable
+from trustpub.rewrite.rules.merge_in_place import merge_in_place
 from trustpub.rewrite.rules.publish_jobs import SplitRefused
 from trustpub.rewrite.rules.split import Layout, Splitter
 from trustpub.rewrite.rules.unclaimed import unclaimed_credentials
@@ -152,7 +153,8 @@ class _Migration:
         # Tools that publish with trusted publishing themselves may upload twice to one index
         # from one job (one environment); the PyPA action may not (attestations, SPEC rule 7).
         native = all(not p.is_pypa_action and not p.needs_pypa_action for p in plans)
-        if len(kinds) > 1 or (len(plans) > 1 and not native):
+        merging = self.splitter.merges_in_place(job, plans)  # one PyPA call for them all
+        if len(kinds) > 1 or (len(plans) > 1 and not native and not merging):
             where = " and ".join(sorted(k.value for k in kinds))
             self.result.skip(
                 job.id,
@@ -175,10 +177,16 @@ class _Migration:
             found.append((plan, project))
         job_patch = RestructurePatch(self.workflow.doc)  # tool uploads may add or drop steps
         try:
-            descriptions = self.in_place.edit(job_patch, job, found)
+            merged = merge_in_place(self.workflow, job, found, job_patch) if merging else None
+            descriptions = self.in_place.edit(job_patch, job, [merged.kept] if merged else found)
+        except SplitRefused as refused:
+            self.result.skip(job.id, job.line, refused.reason, refused.advice)
+            return
         except UnsupportedEdit as error:
             self.result.skip(job.id, job.line, f"trustpub cannot edit this job safely: {error}", "")
             return
+        for line, description in merged.changes if merged else []:
+            self.result.change(job.id, line, description)
         self.patch.edits.extend(job_patch.edits)
         self.patch.data_ops.extend(job_patch.data_ops)
         for plan, line_descriptions in descriptions:

@@ -14,7 +14,7 @@ from typing import Any
 
 from ruamel.yaml.nodes import ScalarNode
 
-from trustpub.rewrite.comments import kept_comments
+from trustpub.rewrite.comments import all_kept_comments, kept_comments
 from trustpub.rewrite.data_ops import Slot, plain_data, slot_at, value_at
 from trustpub.rewrite.document import Path
 from trustpub.rewrite.edits import Patch, UnsupportedEdit
@@ -90,11 +90,15 @@ class RestructurePatch(Patch):
         self.data_ops.append(capture)
         return taken
 
-    def item_comments(self, seq_path: Path, index: int) -> list[str]:
+    def item_comments(self, seq_path: Path, index: int, line_ends: bool = False) -> list[str]:
         """The comments of an item (and those right above it) that are not about credentials:
-        what a step that goes leaves to the step that takes its place elsewhere."""
+        what a step that goes leaves to the step that takes its place elsewhere (with
+        `line_ends`, those at the end of its lines too)."""
         seq = block_sequence_at(self.doc, seq_path)
-        return kept_comments(self.doc, *item_span(self.doc, seq, index))
+        start, end = item_span(self.doc, seq, index)
+        if line_ends:
+            return all_kept_comments(self.doc, start, end, seq.value[index])
+        return kept_comments(self.doc, start, end)
 
     def remove_item(self, seq_path: Path, index: int) -> None:
         seq = block_sequence_at(self.doc, seq_path)
@@ -111,6 +115,24 @@ class RestructurePatch(Patch):
         if at_end and not self._drop_final_newline_of_edit_ending_at(start):
             start -= 2 if self.doc.text[start - 2 : start] == "\r\n" else 1
         self._add(start, end, "")
+
+        def remove(data: Any) -> None:
+            slot_at(data, seq_path, index).removed = True
+
+        self.data_ops.append(remove)
+
+    def remove_item_keeping_comments(self, seq_path: Path, index: int) -> None:
+        """Remove an item but leave its comments (those not about credentials, those at the end
+        of its lines too) in its place, as comment lines."""
+        seq = block_sequence_at(self.doc, seq_path)
+        start, end = item_span(self.doc, seq, index)
+        comments = all_kept_comments(self.doc, start, end, seq.value[index])
+        if not comments:
+            self.remove_item(seq_path, index)
+            return
+        column = item_dash_column(self.doc, seq, index)
+        ending = self.doc.newline if self.doc.text[start:end].endswith("\n") else ""
+        self._add(start, end, self.doc.newline.join(" " * column + c for c in comments) + ending)
 
         def remove(data: Any) -> None:
             slot_at(data, seq_path, index).removed = True

@@ -44,7 +44,7 @@ def reusable_download(
     facts = JobSteps(workflow, job, frozenset())
     uploads = {p.step.index for p in plans}
     between = [s for s in job.steps() if download.index < s.index < max(uploads)]
-    if any(s.index not in uploads and _may_change(s, facts, _norm(path)) for s in between):
+    if any(s.index not in uploads and may_change(s, facts, _norm(path)) for s in between):
         return None
     # A step that deletes or replaces artifacts (after the uploads, too: it then runs before
     # the publish jobs download) would take the artifact away from them.
@@ -54,7 +54,7 @@ def reusable_download(
     return download
 
 
-def _may_change(step: Step, facts: JobSteps, directory: str) -> bool:
+def may_change(step: Step, facts: JobSteps, directory: str) -> bool:
     mentions = directory in str(step.data)
     if step.uses:
         known = step.action in READING_ACTIONS or step.action in ACTIONS

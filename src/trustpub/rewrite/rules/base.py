@@ -14,6 +14,15 @@ from trustpub.rewrite.workflow import Job, Step, Workflow
 StepEdit = Callable[[Patch], list[str]]
 
 
+class SplitRefused(Exception):
+    """The job cannot be split (or its uploads merged) safely; why, and what to do instead."""
+
+    def __init__(self, reason: str, advice: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.advice = advice
+
+
 @dataclass(frozen=True)
 class HandOff:
     """A tool's upload taken over by the PyPA action in a publish job of its own (SPEC rule 7).

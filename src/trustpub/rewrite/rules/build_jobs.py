@@ -3,8 +3,8 @@
 
 An upload step that did nothing but upload (the PyPA action, `twine upload dist/*` alone) goes;
 a tool's step that also built keeps its other commands (`pdm publish` becomes `pdm build`). The
-dists are stored with `actions/upload-artifact` where the first upload was, or, when an upload
-step keeps building, right after the last upload, once every build has run.
+dists are stored with `actions/upload-artifact` where `dists.py` says: for each directory the
+uploads read, where its first upload was, or after its last one once every build has run.
 """
 
 from __future__ import annotations
@@ -45,56 +45,30 @@ def stays(plan: StepPlan) -> bool:
 def store_dists(
     job: Job,
     plans: list[StepPlan],
-    store: dict[str, Any] | None,
+    stores: dict[int, dict[str, Any] | None],
     patch: RestructurePatch,
     report: ResultBuilder,
 ) -> None:
-    """Take the uploads out of the build job (`plans` in step order) and store the dists (None:
-    the publish jobs download the artifact the job downloaded)."""
+    """Take the uploads out of the build job (`plans` in step order) and store the dists: at
+    each anchor (an upload's step index), its upload-artifact step (None: the publish jobs
+    download the artifact the job downloaded)."""
     steps = (*job.path, "steps")
-    keeps_building = any(stays(p) for p in plans)
-    anchor = plans[-1] if keeps_building else plans[0]
     said: set[str] = set()
     for plan in plans:
         found = hand_off(plan)
+        anchor = plan.step.index in stores
+        store = stores.get(plan.step.index)
         if found is not None:
-            for description in found.edit(patch, plan is anchor and not found.goes):
+            for description in found.edit(patch, anchor and not found.goes):
                 if description not in said or not description.endswith(_SHARED_ENV):
                     report.change(job.id, plan.step.line, description)
                 said.add(description)
-        if store is not None and plan is anchor and stays(plan):
+        if store is not None and stays(plan):
             patch.insert_item(steps, plan.step.index, store, after=True)
-        elif store is not None and plan is anchor:
+        elif store is not None:
             patch.replace_item(steps, plan.step.index, store)
         elif not stays(plan):
             patch.remove_item(steps, plan.step.index)
-
-
-def packages_path(plans: list[StepPlan]) -> str:
-    """The directory the uploads read (the same for all of them), as the artifact path."""
-    written = [_packages_dir(p) for p in plans]
-    normalized = {_normalized(w) for w in written}
-    if len(normalized) > 1:
-        raise SplitRefused(
-            "the uploads read different directories (`packages-dir`)",
-            "split it by hand, with one artifact per directory",
-        )
-    value = next((str(w) for w in written if w is not None), "dist/")
-    if "${{" in value:
-        raise SplitRefused("`packages-dir` is computed at run time", _BY_HAND)
-    return value
-
-
-def _packages_dir(plan: StepPlan) -> Any:
-    found = hand_off(plan)
-    if found is not None:
-        return found.packages_dir
-    return plan.step.with_.get("packages-dir", plan.step.with_.get("packages_dir"))
-
-
-def _normalized(value: Any) -> str:
-    text = "dist" if value is None else str(value).strip()
-    return text.removeprefix("./").rstrip("/") or "."
 
 
 def own_permissions(

@@ -19,13 +19,16 @@ from trustpub.rewrite.indexes import IndexKind
 from trustpub.rewrite.render import Commented
 from trustpub.rewrite.restructure import RestructurePatch
 from trustpub.rewrite.result import ResultBuilder
+from trustpub.rewrite.rules import same_index
 from trustpub.rewrite.rules.base import StepPlan
+from trustpub.rewrite.rules.dists import directory_of
 from trustpub.rewrite.rules.followers import PublishTarget, add_need, needs_list
+from trustpub.rewrite.rules.merge_in_place import merge_in_place
 from trustpub.rewrite.rules.new_jobs import NewStep
 from trustpub.rewrite.rules.publish_jobs import PublishJobs, SplitRefused
 from trustpub.rewrite.workflow import Job, Step
 
-DOWNLOAD_ACTIONS = frozenset({artifacts.DOWNLOAD, "dawidd6/action-download-artifact"})
+DOWNLOAD_ACTIONS = artifacts.DOWNLOAD_ACTIONS
 # `run:` commands that only look at files, allowed in a job that "only downloads and publishes".
 _INSPECTION = re.compile(
     r"^(ls|echo|find|tree|pwd|cat|du|sha256sum|shasum|md5sum|printf|stat|file|true|sleep)\b"
@@ -79,10 +82,16 @@ class FanOut(PublishJobs):
         report: ResultBuilder,
     ) -> StepPlan:
         """Move the TestPyPI upload (or add one) to a job of its own; returns the PyPI upload,
-        which stays and is migrated in place."""
-        by_kind = {p.target.kind: p for p in plans}
-        pypi, test = by_kind[IndexKind.PYPI], by_kind.get(IndexKind.TESTPYPI)
-        self.check_uploads(job, [test] if test else [])
+        which stays and is migrated in place. Several uploads to one index publish with one
+        call (`same_index.py`): the last PyPI upload's, the TestPyPI job's."""
+        groups = {g[0].target.kind: g for g in same_index.by_index(plans)}
+        self._check_groups(job, plans, groups)
+        tests = groups.get(IndexKind.TESTPYPI, [])
+        pypi, test = (
+            same_index.kept(groups[IndexKind.PYPI]),
+            same_index.kept(tests) if tests else None,
+        )
+        self.check_uploads(job, tests)
         steps = (*job.path, "steps")
         copies: list[NewStep] = []
         for step in job.steps():
@@ -92,18 +101,55 @@ class FanOut(PublishJobs):
                 copies.append(patch.take_item(steps, step.index, self.dash_column))
                 self._note_retired(job, step, report)
         target = PublishTarget(IndexKind.TESTPYPI, test, test or pypi)
+        if len(tests) > 1:
+            target.group, target.name = tuple(tests), same_index.merged_name(tests)
         needs = list(dict.fromkeys([*needs_list(job), *self.needed_by(job, target)]))
         target.job = self.publish_job(job, target, copies, needs, projects, patch, report)
-        if test is not None:
-            patch.remove_item(steps, test.step.index)
-        if test is not None and pypi.step.index < test.step.index:
+        for plan in tests:
+            patch.remove_item(steps, plan.step.index)
+        first_pypi = groups[IndexKind.PYPI][0].step.index
+        if test is not None and first_pypi < tests[0].step.index:
             self.wait(job.id, job.id, job.data.get("if"), target, report)
         self.insert_jobs(job, [target.job], patch)
         if (test is None and self.options.gate_pypi_on_testpypi) or (
-            test is not None and test.step.index < pypi.step.index
+            test is not None and tests[0].step.index < first_pypi
         ):
             self._wait_in_place(job, target, patch, report)
+        self._merge_pypi(job, groups[IndexKind.PYPI], projects, patch, report)
         return pypi
+
+    def _merge_pypi(
+        self,
+        job: Job,
+        uploads: list[StepPlan],
+        projects: dict[int, ProjectName],
+        patch: RestructurePatch,
+        report: ResultBuilder,
+    ) -> None:
+        """The PyPI uploads that stay publish with the last one's step (`merge_in_place.py`)."""
+        if len(uploads) < 2:
+            return
+        found = [(p, projects[p.step.index]) for p in uploads]
+        merged = merge_in_place(self.workflow, job, found, patch)
+        for line, description in merged.changes:
+            report.change(job.id, line, description)
+        for plan in uploads:
+            if plan is not merged.kept[0]:
+                report.removed_secrets(job.id, plan.step.line, plan.secrets)
+
+    def _check_groups(
+        self, job: Job, plans: list[StepPlan], groups: dict[Any, list[StepPlan]]
+    ) -> None:
+        """SplitRefused when one call cannot publish for each index's uploads, here."""
+        for group in groups.values():
+            if len(group) > 1:
+                same_index.check(self.workflow, job, group)
+        if len(plans) > len(groups) and len({directory_of(p) for p in plans}) > 1:
+            raise SplitRefused(
+                "the uploads read different directories, and the TestPyPI job copies this "
+                "job's downloads: one PyPA action call per index would miss some dists",
+                _BY_HAND,
+            )
 
     def _wait_in_place(
         self, job: Job, test: PublishTarget, patch: RestructurePatch, report: ResultBuilder

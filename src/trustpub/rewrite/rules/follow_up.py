@@ -36,13 +36,15 @@ from trustpub.rewrite.workflow import Step
 _JOB_ONLY = ("matrix", "strategy", "runner", "job")
 
 
-def follow_up_job(follow: Follow, download: Callable[[], NewStep], dists: str) -> NewJob | None:
+def follow_up_job(
+    follow: Follow, download: Callable[[], list[NewStep]], dists: list[str]
+) -> NewJob | None:
     """The job for the steps that act on the upload, or None; reports the steps that stay."""
     job = follow.job
-    uploads = {t.plan.step.index for t in follow.targets if t.plan}
+    uploads = {p.step.index for t in follow.targets if t.plan for p in t.uploads}
     steps = [s for s in job.steps() if s.index not in uploads]
     later = [s for s in steps if s.index > min(uploads)]
-    facts = JobSteps(follow.workflow, job, frozenset({dists}))
+    facts = JobSteps(follow.workflow, job, frozenset(dists))
     moving: list[Step] = []
     for group in _groups(later, facts):
         if not any(announces(s) for s in group):
@@ -133,11 +135,13 @@ def _own_reason(follow: Follow, step: Step, group_ids: set[str]) -> str | None:
 
 
 def _waited(follow: Follow, step: Step) -> list[PublishTarget]:
-    return [t for t in follow.targets if t.plan is not None and t.plan.step.index < step.index]
+    return [
+        t for t in follow.targets if t.plan is not None and t.uploads[0].step.index < step.index
+    ]
 
 
 def _make_job(
-    follow: Follow, moving: list[Step], download: Callable[[], NewStep], facts: JobSteps
+    follow: Follow, moving: list[Step], download: Callable[[], list[NewStep]], facts: JobSteps
 ) -> NewJob:
     job, patch = follow.job, follow.patch
     waits = list(dict.fromkeys(t.job_id for s in moving for t in _waited(follow, s)))
@@ -172,7 +176,7 @@ def _make_job(
             f"moved {step_name(step)} to the new job `{new.id}`, which runs after "
             + ", ".join(f"`{w}`" for w in waits),
         )
-    new.steps = [*copied, download(), *moved]
+    new.steps = [*copied, *download(), *moved]
     return new
 
 

@@ -28,6 +28,20 @@ class PublishTarget:
     inherits_environment: bool = False
     job: NewJob | None = None
     promoted: Callable[[Any], Any] | None = None  # reads step outputs from job outputs
+    # Every upload to the index whose dists the job publishes (`plan` and those it takes over:
+    # `same_index.py`); empty for one upload.
+    group: tuple[StepPlan, ...] = ()
+    name: str | None = None  # the publish step's new name, when the uploads' names differ
+
+    @property
+    def uploads(self) -> tuple[StepPlan, ...]:
+        """The uploads whose dists the job publishes, in step order."""
+        return self.group or (self.source,)
+
+    @property
+    def merged(self) -> tuple[StepPlan, ...]:
+        """The uploads besides `plan` that its step now publishes for (they go)."""
+        return tuple(p for p in self.group if p is not self.plan) if self.plan else ()
 
     @property
     def job_id(self) -> str:

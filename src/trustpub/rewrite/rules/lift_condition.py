@@ -23,9 +23,19 @@ from trustpub.rewrite.workflow import Job, Workflow
 
 
 def liftable(workflow: Workflow, job: Job, plans: list[StepPlan]) -> bool:
-    """True when the single upload's `if:` can become the job's without changing anything else
-    the workflow does."""
-    if len(plans) != 1 or "if" not in plans[0].step.data or not only_downloads(job, plans):
+    """True when the single upload's `if:` (the one of several PyPA action uploads to one index,
+    which one call publishes: `merge_in_place.py`) can become the job's without changing
+    anything else the workflow does."""
+    if not plans or "if" not in plans[0].step.data or not only_downloads(job, plans):
+        return False
+    if len(plans) > 1 and not (
+        all(p.is_pypa_action for p in plans)
+        and len({p.target.kind for p in plans}) == 1
+        and all(
+            conditions.same_condition(p.step.data.get("if"), plans[0].step.data["if"])
+            for p in plans
+        )
+    ):
         return False
     if conditions.step_only_context(plans[0].step.data["if"]):
         return False

@@ -15,8 +15,8 @@ from trustpub.rewrite.indexes import TESTPYPI_UPLOAD_URL, IndexKind
 from trustpub.rewrite.render import Commented, Flow
 from trustpub.rewrite.restructure import RestructurePatch
 from trustpub.rewrite.result import Options, ResultBuilder, TrustedPublisher
-from trustpub.rewrite.rules import environment, permissions, publish_order
-from trustpub.rewrite.rules.base import HandOff, StepPlan
+from trustpub.rewrite.rules import environment, permissions, publish_order, same_index
+from trustpub.rewrite.rules.base import HandOff, SplitRefused, StepPlan
 from trustpub.rewrite.rules.followers import PublishTarget
 from trustpub.rewrite.rules.handover import PYPA_STEP_USES
 from trustpub.rewrite.rules.job_keys import carried_keys
@@ -31,15 +31,7 @@ from trustpub.rewrite.rules.pypa_pin import (
 from trustpub.rewrite.workflow import Job, Workflow
 
 _INDEX_NAMES = {IndexKind.PYPI: "PyPI", IndexKind.TESTPYPI: "TestPyPI"}
-
-
-class SplitRefused(Exception):
-    """The job cannot be split safely; why, and what to do instead."""
-
-    def __init__(self, reason: str, advice: str = "") -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.advice = advice
+__all__ = ["PublishJobs", "SplitRefused"]
 
 
 @dataclass
@@ -91,23 +83,27 @@ class PublishJobs:
         report.change(job_id, line, f"added job `{job_id}`: publishes to {index} from `{job.id}`")
         for description in descriptions:
             report.change(job_id, line, description)
+        self._report_merged(job_id, target, report)
         for message in self._notes(target):
             report.note(job_id, line, message)
         left = carried.note(job_id, job.id)
         if left:
             report.note(job_id, job.line, left)
-        report.publishers.append(
-            TrustedPublisher(
-                index=target.kind.value,
-                project=project.name,
-                workflow=self.workflow.filename,
-                environment=env_name,
-                job=job_id,
-                project_source=project.source,
+        others = (projects[p.step.index] for p in target.merged)
+        for each in {p.name: p for p in (project, *others)}.values():
+            report.publishers.append(
+                TrustedPublisher(
+                    index=target.kind.value,
+                    project=each.name,
+                    workflow=self.workflow.filename,
+                    environment=env_name,
+                    job=job_id,
+                    project_source=each.source,
+                )
             )
-        )
         if target.plan is not None:
-            report.removed_secrets(job.id, line, target.plan.secrets)
+            for plan in target.uploads:
+                report.removed_secrets(job.id, plan.step.line, plan.secrets)
         return NewJob(job_id, header, [*first_steps, step], {"if": comments} if comments else {})
 
     def _publish_step(
@@ -117,22 +113,53 @@ class PublishJobs:
             return self._added_testpypi_step(target.source), ["added an upload to TestPyPI"]
         hand_off = target.plan.hand_off
         steps = (*job.path, "steps")
+        # The uploads this step now publishes for leave it their comments (but the token's).
+        merged = [c for p in target.merged for c in self._leaves_comments(p, patch, True)]
         if isinstance(hand_off, HandOff):  # a tool's upload: the PyPA action takes over
             step = dict(hand_off.publish_step)
             if self.conventions.pins_by_sha and step.get("uses") == PYPA_STEP_USES:
                 step["uses"] = Commented(f"{PYPA_ACTION}@{CURRENT_SHA}", CURRENT_RELEASE)
-            # A step that goes leaves its comments (but those about the token) to this one.
-            comments = patch.item_comments(steps, target.plan.step.index) if hand_off.goes else []
+            if target.name is not None:
+                step["name"] = target.name
+            comments = self._leaves_comments(target.plan, patch)
             for lifted in self._if_comments(target)[0]:  # those go above the job's `if:`
                 comments.remove(lifted)
+            comments = merged + comments
             return (AnnotatedStep(comments, step) if comments else step), []
         within = RestructurePatch(self.workflow.doc)
         descriptions = target.plan.edit(within) if target.plan.edit else []
         if "if" in target.plan.step.data:  # it is the job's `if:` now, with its comments
             within.remove_entry(target.plan.step.path, "if", keep_comments=False)
             descriptions.append("moved the upload's `if:` to the job")
+        if target.name is not None:
+            within.replace_scalar((*target.plan.step.path, "name"), target.name)
         moved = patch.take_item(steps, target.plan.step.index, self.dash_column, within)
+        moved.lines[0:0] = [" " * self.dash_column + c for c in merged]
         return moved, descriptions
+
+    def _report_merged(self, job_id: str, target: PublishTarget, report: ResultBuilder) -> None:
+        """What became of the uploads whose dists the step of `target` now publishes."""
+        if not target.merged:
+            return
+        group, line = list(target.group), target.source.step.line
+        if target.name is not None:
+            report.change(job_id, line, same_index.named_description(target.name))
+        for plan in target.merged:
+            report.change(job_id, plan.step.line, same_index.merged_description(group, plan))
+        note = same_index.version_note(self.workflow, group, job_id)
+        if note:
+            report.note(job_id, line, note)
+
+    def _leaves_comments(
+        self, plan: StepPlan, patch: RestructurePatch, line_ends: bool = False
+    ) -> list[str]:
+        """The comments of an upload's step that goes from the build job (a step that did
+        nothing but upload); a PyPA action step's, when its text does not move."""
+        hand_off = plan.hand_off
+        goes = plan.is_pypa_action or (isinstance(hand_off, HandOff) and hand_off.goes)
+        if not goes:
+            return []
+        return patch.item_comments(plan.step.path[:-1], plan.step.index, line_ends)
 
     def _if_comments(self, target: PublishTarget) -> tuple[list[str], str | None]:
         """The comments of the upload's `if:`, which the publish job's `if:` takes along (a
@@ -154,16 +181,18 @@ class PublishJobs:
         plan = target.plan
         if plan is None:
             return []
-        if not isinstance(plan.hand_off, HandOff):
-            return list(plan.notes)
-        notes = list(plan.hand_off.notes)
-        if self.conventions.pins_by_sha:
+        notes = list(dict.fromkeys(n for p in target.uploads for n in self._plan_notes(p)))
+        if isinstance(plan.hand_off, HandOff) and self.conventions.pins_by_sha:
             notes.append(
                 f"the new PyPA action step is pinned, like the workflow's other actions, to "
                 f"{CURRENT_SHA}, the commit of its current release {CURRENT_RELEASE}; trustpub "
                 "cannot look SHAs up offline: check it against the action's release page"
             )
         return notes
+
+    @staticmethod
+    def _plan_notes(plan: StepPlan) -> tuple[str, ...]:
+        return plan.hand_off.notes if isinstance(plan.hand_off, HandOff) else plan.notes
 
     def _added_testpypi_step(self, pypi: StepPlan) -> dict[str, Any]:
         uses: Any = pypi.step.uses

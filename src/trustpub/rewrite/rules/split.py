@@ -21,10 +21,11 @@ from trustpub.rewrite import artifacts
 from trustpub.rewrite.indexes import IndexKind
 from trustpub.rewrite.restructure import RestructurePatch
 from trustpub.rewrite.result import ResultBuilder
-from trustpub.rewrite.rules import pypa_action
+from trustpub.rewrite.rules import pypa_action, same_index
 from trustpub.rewrite.rules.artifact_reuse import reusable_download
 from trustpub.rewrite.rules.base import HandOff, StepPlan
-from trustpub.rewrite.rules.build_jobs import own_permissions, packages_path, store_dists
+from trustpub.rewrite.rules.build_jobs import hand_off, own_permissions, store_dists
+from trustpub.rewrite.rules.dists import Dists, plan_dists
 from trustpub.rewrite.rules.fan_out import FanOut, only_downloads
 from trustpub.rewrite.rules.follow_up import follow_up_job
 from trustpub.rewrite.rules.followers import (
@@ -87,8 +88,10 @@ class Splitter(FanOut):
 
     def _layout(self, job: Job, plans: list[StepPlan]) -> Layout:
         kinds = [p.target.kind for p in plans]
-        if not plans or len(set(kinds)) != len(kinds):
-            return Layout.IN_PLACE  # the engine reports these as before
+        if not plans:
+            return Layout.IN_PLACE
+        if len(set(kinds)) != len(kinds):
+            return self._repeated_index_layout(job, plans)
         if not all(p.is_pypa_action for p in plans):
             return self._tool_layout(plans)
         two = len(kinds) == 2 or self._adds_testpypi(plans)
@@ -124,11 +127,34 @@ class Splitter(FanOut):
         hands_over = plans[0].needs_pypa_action and not self.options.keep_build_in_job
         return Layout.SPLIT if hands_over else Layout.IN_PLACE
 
+    def _repeated_index_layout(self, job: Job, plans: list[StepPlan]) -> Layout:
+        """Several uploads to one index: tools that publish with trusted publishing keep them
+        (in place); else one PyPA action call publishes them (`same_index.py`), in place in a
+        job that only downloads and publishes. The engine refuses what cannot stay in place."""
+        kinds = {p.target.kind for p in plans}
+        if any(p.hand_off is None and not p.is_pypa_action for p in plans):
+            return Layout.IN_PLACE
+        if len(kinds) == 1 and not any(p.is_pypa_action or p.needs_pypa_action for p in plans):
+            return Layout.IN_PLACE
+        if only_downloads(job, plans) and all(p.is_pypa_action for p in plans):
+            two = len(kinds) == 2 or self._adds_testpypi(plans)
+            return Layout.FAN_OUT if two and not is_matrix(job) else Layout.IN_PLACE
+        return Layout.SPLIT
+
+    def merges_in_place(self, job: Job, plans: list[StepPlan]) -> bool:
+        """True when one PyPA action step publishes the job's uploads where the last one is."""
+        return (
+            same_index.repeats_an_index(plans)
+            and len({p.target.kind for p in plans}) == 1
+            and all(p.is_pypa_action for p in plans)
+            and only_downloads(job, plans)
+        )
+
     def _adds_testpypi(self, plans: list[StepPlan]) -> bool:
         return (
             self.options.add_testpypi
             and all(p.is_pypa_action for p in plans)
-            and [p.target.kind for p in plans] == [IndexKind.PYPI]
+            and {p.target.kind for p in plans} == {IndexKind.PYPI}
             and not self.testpypi_elsewhere
         )
 
@@ -145,34 +171,42 @@ class Splitter(FanOut):
         plans = sorted(plans, key=lambda p: p.step.index)
         promotion = promote(job, plans)
         self.check_uploads(job, plans, promotion.condition)
-        path = packages_path(plans)
+        targets = self._targets(job, plans)
         matrix = is_matrix(job)
         steps = (*job.path, "steps")
-        reused = reusable_download(self.workflow, job, plans, path)
+        dists = plan_dists(self.workflow, job, plans, matrix)
+        reused = None
+        if dists.single:
+            reused = reusable_download(self.workflow, job, plans, dists.directories[0])
         if reused is None:
-            name = self.artifact_names.allocate(job.id, matrix)
+            dists.name(self.artifact_names, job.id)
             upload_ref = self.artifact_ref(artifacts.UPLOAD, job, report)
             download_ref = self.artifact_ref(artifacts.DOWNLOAD, job, report)
-            download: NewStep = artifacts.download_step(download_ref, name, path, matrix)
         else:
-            name = str(reused.with_.get("name") or reused.with_.get("pattern") or "")
+            dists.stored[0].name = str(
+                reused.with_.get("name") or reused.with_.get("pattern") or ""
+            )
             self._note_retired(job, reused, report)
 
-        def first_steps() -> NewStep:
-            if reused is None:
-                return download
-            return patch.take_item(steps, reused.index, self.dash_column, stays=True)
+        def downloads(target: PublishTarget | None = None) -> list[NewStep]:
+            if reused is not None:
+                return [patch.take_item(steps, reused.index, self.dash_column, stays=True)]
+            if target is None:  # each directory back where it was
+                return dists.restore(download_ref)
+            return dists.downloads(download_ref, target.uploads, dists.directory(target.source))
 
-        targets = self._targets(plans)
         for target in targets:
             target.promoted = promotion.condition
         first_change = len(report.changes)
         for target in targets:
             needs = [job.id, *self.needed_by(job, target)]
             target.job = self.publish_job(
-                job, target, [first_steps()], needs, projects, patch, report
+                job, target, downloads(target), needs, projects, patch, report
             )
         self.gate(job, targets, report)
+        merged = [t for t in targets if t.merged]
+        if merged and self.options.keep_build_in_job:
+            report.note(job.id, job.line, same_index.not_kept_note(job.id, list(merged[0].group)))
         access = self.access(job, plans)
         if access.constrains:
             report.note(job.id, job.line, kept_note(job, access))
@@ -183,34 +217,46 @@ class Splitter(FanOut):
         follow = Follow(
             self.workflow, job, targets, patch, report, self.id_maker(job), self.dash_column
         )
-        release = follow_up_job(follow, first_steps, path)
-        store = artifacts.upload_step(upload_ref, name, path, matrix) if reused is None else None
-        store_dists(job, plans, store, patch, report)
+        release = follow_up_job(follow, downloads, dists.directories)
+        stores = dists.stores(upload_ref) if reused is None else dists.anchors()
+        store_dists(job, plans, stores, patch, report)
         promotion.apply(patch, report)
         new_jobs = [t.job for t in targets if t.job] + ([release] if release else [])
         self.insert_jobs(job, new_jobs, patch)
         retarget_needs(follow)
         if reused is None:
-            self._report_split(job, plans[0], targets, name, path, matrix, report, first_change)
+            self._report_split(job, plans[0], targets, dists, report, first_change)
         else:
             where = ", ".join(f"`{t.job_id}`" for t in targets)
             report.change(
                 job.id,
                 plans[0].step.line,
-                f"publishing moved to {where}, which download the artifact `{name}` as this job "
-                "does (the dists are not uploaded a second time)",
+                f"publishing moved to {where}, which download the artifact "
+                f"`{dists.stored[0].name}` as this job does (the dists are not uploaded a "
+                "second time)",
             )
             report.changes.insert(first_change, report.changes.pop())
 
-    def _targets(self, plans: list[StepPlan]) -> list[PublishTarget]:
-        single = len(plans) == 1
-        targets = [
-            PublishTarget(p.target.kind, p, p, single or p.target.kind is IndexKind.PYPI)
-            for p in plans
-        ]
+    def _targets(self, job: Job, plans: list[StepPlan]) -> list[PublishTarget]:
+        """One publish job per index, in the order of each index's first upload."""
+        for plan in plans:
+            hand_off(plan)  # SplitRefused for a tool's upload the PyPA action cannot take over
+        groups = same_index.by_index(plans)
+        targets = []
+        for group in groups:
+            if len(group) > 1:
+                same_index.check(self.workflow, job, group)
+            keep = same_index.kept(group)
+            inherits = len(groups) == 1 or keep.target.kind is IndexKind.PYPI
+            target = PublishTarget(keep.target.kind, keep, keep, inherits)
+            if len(group) > 1:
+                target.group, target.name = tuple(group), same_index.merged_name(group)
+            targets.append(target)
         if self._adds_testpypi(plans):
-            targets.insert(0, PublishTarget(IndexKind.TESTPYPI, None, plans[0]))
-            targets[1].inherits_environment = True
+            pypi = targets[0]
+            targets.insert(0, PublishTarget(IndexKind.TESTPYPI, None, pypi.source))
+            targets[0].group = pypi.group
+            pypi.inherits_environment = True
         return targets
 
     def _report_split(
@@ -218,21 +264,23 @@ class Splitter(FanOut):
         job: Job,
         first: StepPlan,
         targets: list[PublishTarget],
-        name: str,
-        path: str,
-        matrix: bool,
+        dists: Dists,
         report: ResultBuilder,
         position: int,
     ) -> None:
         where = ", ".join(f"`{t.job_id}`" for t in targets)
+        legs = "-<leg>" if dists.matrix else ""
+        stored = " and ".join(
+            f"`{s.directory}` as the artifact `{s.name}`{legs}" for s in dists.stored
+        )
+        verb = "upload now stores" if len(dists.stored) == 1 else "uploads now store"
         report.change(
             job.id,
             first.step.line,
-            f"the upload now stores the dists in `{path}` as the artifact `{name}`"
-            f"{'-<leg>' if matrix else ''}; publishing moved to {where}",
+            f"the {verb} the dists in {stored}; publishing moved to {where}",
         )
         report.changes.insert(position, report.changes.pop())
-        if matrix:
+        if dists.matrix:
             report.note(
                 job.id,
                 job.line,
