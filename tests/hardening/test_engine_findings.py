@@ -8,8 +8,10 @@ from __future__ import annotations
 import pytest
 
 from rewrite_cases import fixed_lookup
+from trustpub.rewrite.document import Document
 from trustpub.rewrite.engine import rewrite_workflow
 from trustpub.rewrite.result import Options, Status
+from trustpub.rewrite.text_edits import TextEdit, apply_edits
 
 
 def rewrite(text: str) -> str:
@@ -297,3 +299,39 @@ jobs:
     assert "  release:\n    runs-on: ubuntu-latest\n    if: startsWith(" in first.text
     again = rewrite_workflow(first.text, "release.yml", fixed_lookup("demo"), options)
     assert again.text == first.text
+
+
+def test_a_moved_step_whose_first_entries_all_go_keeps_its_next_key_on_the_dash_line() -> None:
+    # Was skipped ("not valid YAML: did not find expected '-' indicator"): the upload's `if:`
+    # (lifted to the publish job) and its `with:` (only the token) both went, and the next key
+    # was left at its own column after the dash: `-         name: Publish to PyPI`.
+    before = """\
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    steps:
+      - run: python -m build
+      - if: startsWith(github.ref, 'refs/tags/')
+        with: {password: "${{ secrets.PYPI_API_TOKEN }}", user: __token__}
+        name: Publish to PyPI
+        uses: pypa/gh-action-pypi-publish@release/v1
+"""
+    after = rewrite(before)
+    assert "      - name: Publish to PyPI\n        uses: pypa/gh-action-pypi-publish@" in after
+    assert "startsWith(github.ref, 'refs/tags/')" in after  # the publish job's `if:` now
+
+
+def test_two_deletions_that_open_an_item_leave_the_next_key_on_the_dash_line() -> None:
+    # The text edits under the fix: the first entry's deletion ends where the second key
+    # starts, the second's takes its whole line; merged, they must not strand `name:`.
+    text = "steps:\n  - if: a\n    with: b\n    name: c\n"
+    doc = Document.parse(text)
+    first = TextEdit(text.index("if:"), text.index("with:"), "")
+    second = TextEdit(text.index("    with:"), text.index("    name:"), "", 1)
+    assert apply_edits(doc, [first, second]) == "steps:\n  - name: c\n"
+    # A comment line next comes up onto the dash line, the key stays below it (valid YAML).
+    text = "steps:\n  - if: a\n    with: b\n    # c\n    name: c\n"
+    doc = Document.parse(text)
+    first = TextEdit(text.index("if:"), text.index("with:"), "")
+    second = TextEdit(text.index("    with:"), text.index("    # c"), "", 1)
+    assert apply_edits(doc, [first, second]) == "steps:\n  - # c\n    name: c\n"

@@ -30,6 +30,7 @@ from typer.testing import CliRunner
 from fake_github import FakeGitHub
 from fake_github.status_seed import add_check, add_run
 from fake_pypi import FakePyPI, GitHubIdentity
+from json_schemas import assert_valid
 from trustpub.bot.discovery import Selection
 from trustpub.bot.execute import Consoles, RunConfig, execute
 from trustpub.bot.upsert import BotSettings
@@ -203,7 +204,9 @@ class Result:
     def json(self) -> dict[str, Any]:
         import json
 
-        return dict(json.loads(self.stdout))
+        document = dict(json.loads(self.stdout))
+        assert_valid("status", document)  # every JSON document the tests read follows the schema
+        return document
 
     def by_repo(self) -> dict[str, dict[str, Any]]:
         return {r["repository"]: r for r in self.json()["repositories"]}

@@ -22,6 +22,7 @@ from trustpub.bot.usage import Usage, usage_json
 from trustpub.exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
 from trustpub.github.pacing import Wait
 from trustpub.report.data import repository_json
+from trustpub.report.facts import registration_plan_note, registrations
 from trustpub.report.output import ConsoleOutput
 from trustpub.report.progress import ShowsProgress, progress_bar
 from trustpub.report.text import print_diff, print_report
@@ -153,8 +154,20 @@ def _link(result: BotResult) -> str:
     return result.pull.url if result.pull else ""
 
 
+def registrations_needed(summary: Summary) -> int:
+    """The trusted publishers the pull requests opened or updated ask to register."""
+    return sum(
+        len(registrations(r.result, r.repository))
+        for r in summary.outcome.results
+        if r.result is not None and r.outcome in (BotOutcome.CHANGED, BotOutcome.UPDATED)
+    )
+
+
 def closing_notes(summary: Summary) -> list[str]:
     notes = list(summary.notes)
+    plan = registration_plan_note(registrations_needed(summary))
+    if plan is not None:
+        notes.append(f"{plan}.")
     left = ", ".join(f"{n:,} {why}" for why, n in sorted(summary.left_out.items()))
     if left:
         notes.append(f"Left out: {left}.")

@@ -44,7 +44,7 @@ def apply_edits(doc: Document, edits: list[TextEdit]) -> str:
             # Two deleted entries can share a comment line (below one, above the next).
             end = max(previous.end, edit.end)
             merged = TextEdit(previous.start, end, "", previous.order)
-            applied[-1] = _ending_deletion(text, merged, ends)
+            applied[-1] = _ending_deletion(text, _onto_the_dash_line(text, merged), ends)
     for edit in reversed(applied):
         text = text[: edit.start] + edit.text + text[edit.end :]
     return text
@@ -58,6 +58,23 @@ def _position(edit: TextEdit) -> tuple[int, int, int, int]:
         first = next((line for line in edit.text.split("\n") if line.strip()), "")
         depth = len(first) - len(first.lstrip(" "))
     return edit.start, edit.end, -depth, edit.order
+
+
+def _onto_the_dash_line(text: str, edit: TextEdit) -> TextEdit:
+    """Two deletions merged into one that starts after an item's dash (`- if: ...`, its first
+    entries gone) and ends at a line's start take that line's indentation too, when what is on
+    it (the next key, or a comment) sits where the first entry did: it comes up onto the dash
+    line, as one deletion of the first entry pulls up the next key (entry_spans.py)."""
+    line_start = text.rfind("\n", 0, edit.start) + 1
+    opening = text[line_start : edit.start]
+    if opening.strip() != "-" or not opening.endswith(" ") or text[edit.end - 1] != "\n":
+        return edit
+    after = edit.end
+    while after < len(text) and text[after] == " ":
+        after += 1
+    if after - edit.end != len(opening) or text[after : after + 1] in ("", "\n", "\r"):
+        return edit
+    return replace(edit, end=after)
 
 
 def _ending_deletion(

@@ -1,7 +1,8 @@
 """JSON Schemas (draft 2020-12) of every JSON output, shipped with the package.
 
 `report` (`check`/`diff`/`apply --format json`), `report-lines` (the same over a fleet: one
-object per line), `secrets` (`secrets --format json`) and `bot` (`bot --format json`). Schemas
+object per line), `secrets` (`secrets --format json`), `bot` (`bot --format json`) and
+`status` (`status --format json`). Schemas
 refer to each other by relative `$ref` (`report.schema.json#/$defs/repository`).
 """
 
@@ -11,7 +12,7 @@ import json
 from importlib import resources
 from typing import Any
 
-NAMES = ("report", "report-lines", "secrets", "bot")
+NAMES = ("report", "report-lines", "secrets", "bot", "status")
 
 
 def schema_text(name: str) -> str:
