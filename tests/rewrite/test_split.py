@@ -65,22 +65,7 @@ def test_expectations(case: RewriteCase) -> None:
     assert_expectations(case, case.rewrite(case.before))
 
 
-# Found when this test was added: moving the last step of a file without a final newline to a
-# new job while the upload before it is replaced gives overlapping edits, and the job is skipped.
-KNOWN_BYTE_VARIANT_FAILURES = {"github-release-after-upload-no-final-newline"}
-
-
-def _byte_variants() -> list[object]:
-    found = []
-    for param in byte_variants(CASES):
-        if param.id in KNOWN_BYTE_VARIANT_FAILURES:
-            mark = pytest.mark.xfail(strict=True, reason="overlapping edits at the end of the file")
-            param = pytest.param(*param.values, id=param.id, marks=mark)
-        found.append(param)
-    return found
-
-
-@pytest.mark.parametrize(("variant_case", "variant"), _byte_variants())
+@pytest.mark.parametrize(("variant_case", "variant"), byte_variants(CASES))
 def test_byte_variants(variant_case: RewriteCase, variant: str) -> None:
     """The same case with CRLF endings, a BOM or no final newline gives the same variant out."""
     assert_byte_variant(variant_case, variant)

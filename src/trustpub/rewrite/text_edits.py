@@ -96,10 +96,11 @@ def _settle_file_end(
     text: str, edits: list[TextEdit], block_scalar_ends: Callable[[], set[int]]
 ) -> list[TextEdit]:
     """Removing the last entry of a file without a final line break takes the line break before
-    it (`entry_spans.entry_span`); lines inserted right after that line break then end the file,
-    and lose their own last line break instead (else the two edits would overlap). When nothing
-    is inserted there and that line break ends a `|` or `>` scalar's value, it stays: the file
-    then ends with it, as the value must not change."""
+    it (`entry_spans.entry_span`); lines inserted right after that line break (or replacing
+    the text that ends with it) then end the file, and lose their own last line break instead
+    (else the two edits would overlap). When nothing is inserted there and that line break
+    ends a `|` or `>` scalar's value, it stays: the file then ends with it, as the value must
+    not change."""
     if text.endswith("\n"):
         return edits
     for removal in [e for e in edits if not e.text and e.start < e.end == len(text)]:
@@ -108,11 +109,16 @@ def _settle_file_end(
         if text[removal.start : after].strip("\r") != "\n":
             continue
         inside = [e for e in edits if e.text and removal.start < e.start == e.end <= removal.end]
-        if not inside and after in block_scalar_ends():
+        # A replacement whose range ends with that line break (the item before, replaced).
+        replaced = [
+            e for e in edits if e.text.endswith("\n") and e.start < removal.start < e.end == after
+        ]
+        if not inside and not replaced and after in block_scalar_ends():
             edits = [*(e for e in edits if e is not removal), replace(removal, start=after)]
             continue
-        if not inside or any(e.start != after for e in inside):
+        if not replaced and (not inside or any(e.start != after for e in inside)):
             continue
+        inside = replaced or inside
         last = max(inside, key=lambda e: e.order)
         ending = "\r\n" if last.text.endswith("\r\n") else "\n"
         kept = [e for e in edits if e is not removal and e is not last]
