@@ -47,3 +47,52 @@ def test_a_script_that_was_last_keeps_ending_the_file_without_one() -> None:
     result = rewrite_workflow(text, WORKFLOW_PATH, fixed_lookup("example"), options)
     assert result.failure is None, result.failure
     assert result.text.endswith("twine upload dist/*")
+
+
+def test_a_script_left_last_keeps_its_line_break_past_blank_lines() -> None:
+    # Found in the corpus (0064) without its final newline: a blank line between the script and
+    # the `env:` that goes. The removal took the blank line and the script's line break, and
+    # the rewrite was reported as failed ("did not check out").
+    text = SCRIPT_THEN_TOKEN.replace("twine upload dist/*\n", "twine upload dist/*\n\n")
+    options = Options(keep_build_in_job=True)
+    result = rewrite_workflow(text, WORKFLOW_PATH, fixed_lookup("example"), options)
+    assert result.failure is None, result.failure
+    assert result.status is Status.CHANGED
+    assert result.text.endswith("          twine upload dist/*\n")
+
+
+def test_a_kept_script_keeps_every_line_break_of_its_value() -> None:
+    # `|+` keeps the blank lines after the script in its value: they stay too.
+    text = SCRIPT_THEN_TOKEN.replace("run: |", "run: |+").replace(
+        "twine upload dist/*\n", "twine upload dist/*\n\n"
+    )
+    options = Options(keep_build_in_job=True)
+    result = rewrite_workflow(text, WORKFLOW_PATH, fixed_lookup("example"), options)
+    assert result.failure is None, result.failure
+    script = load_data(result.text)["jobs"]["release"]["steps"][0]["run"]
+    assert script == "python -m build\ntwine upload dist/*\n\n"
+
+
+def test_a_script_that_goes_with_its_step_is_not_given_a_chomping_indicator() -> None:
+    # Found in the corpus (3036, 3076, 3086) without their final newline: the upload step, last
+    # in the file, goes to a publish job; the `|-` meant to keep its script's value when jobs are
+    # added after it landed inside the removed step, and the job was refused ("two edits
+    # overlap").
+    text = """\
+on:
+  release:
+    types: [published]
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    steps:
+      - run: poetry build
+      - name: Publish to PyPI
+        env:
+          POETRY_PYPI_TOKEN_PYPI: ${{ secrets.PYPI_TOKEN }}
+        run: |
+          poetry publish"""
+    result = rewrite_workflow(text, WORKFLOW_PATH, fixed_lookup("example"))
+    assert result.status is Status.CHANGED, result.skips
+    assert "poetry publish" not in result.text
+    assert not result.text.endswith("\n")

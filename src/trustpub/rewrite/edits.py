@@ -225,7 +225,7 @@ class Patch:
         """A `|` or `>` scalar that ends the file without a line break has none in its value;
         lines added after it would give it one, unless it strips it (`|-`: the same value).
         A scalar edited already is left as it is: its edit says it is followed by text
-        (`scalar_source.edit_value`)."""
+        (`scalar_source.edit_value`); so is one that goes with the text removed around it."""
         node = self.doc.root
         while isinstance(node, MappingNode | SequenceNode) and node.value and not node.flow_style:
             last = node.value[-1]
@@ -235,7 +235,11 @@ class Patch:
             return
         if node.end_mark.index != len(text):
             return
-        if any(node.start_mark.index <= e.start <= node.end_mark.index for e in self.edits):
+        if any(
+            node.start_mark.index <= e.start <= node.end_mark.index
+            or e.start <= node.start_mark.index < node.end_mark.index <= e.end
+            for e in self.edits
+        ):  # edited already, or gone with what is removed around it
             return
         header = text[node.start_mark.index : text.find("\n", node.start_mark.index)]
         if "-" in header.split("#")[0]:

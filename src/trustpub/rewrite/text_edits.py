@@ -99,8 +99,8 @@ def _settle_file_end(
     it (`entry_spans.entry_span`); lines inserted right after that line break (or replacing
     the text that ends with it) then end the file, and lose their own last line break instead
     (else the two edits would overlap). When nothing is inserted there and that line break
-    ends a `|` or `>` scalar's value, it stays: the file then ends with it, as the value must
-    not change."""
+    ends a `|` or `>` scalar's value (blank lines may come between), it stays: the file then
+    ends with it, as the value must not change."""
     if text.endswith("\n"):
         return edits
     for removal in [e for e in edits if not e.text and e.start < e.end == len(text)]:
@@ -113,8 +113,9 @@ def _settle_file_end(
         replaced = [
             e for e in edits if e.text.endswith("\n") and e.start < removal.start < e.end == after
         ]
-        if not inside and not replaced and after in block_scalar_ends():
-            edits = [*(e for e in edits if e is not removal), replace(removal, start=after)]
+        keeps = _kept_line_breaks(text, removal, block_scalar_ends())
+        if not inside and not replaced and keeps is not None:
+            edits = [*(e for e in edits if e is not removal), replace(removal, start=keeps)]
             continue
         if not replaced and (not inside or any(e.start != after for e in inside)):
             continue
@@ -130,9 +131,21 @@ def _settle_file_end(
     return edits
 
 
+def _kept_line_breaks(text: str, removal: TextEdit, value_ends: set[int]) -> int | None:
+    """Where a removal at the end of the file must start instead, when the line breaks it
+    begins with (past blank lines) end a `|` or `>` scalar's value: right after them."""
+    found = [
+        end
+        for end in value_ends
+        if removal.start < end <= removal.end and not text[removal.start : end].strip()
+    ]
+    return max(found) if found else None
+
+
 def _block_scalar_ends(doc: Document) -> set[int]:
-    """Where `|` and `>` scalars whose value ends with a line break end (the offset after
-    that line break)."""
+    """Where the values of `|` and `>` scalars that end with a line break end in the text: the
+    offset after their last line break (`|+` keeps blank lines in its value; `|` does not,
+    though the node's end comes after them)."""
     ends: set[int] = set()
     stack: list[Node] = [doc.root] if doc.root is not None else []
     while stack:
@@ -146,5 +159,17 @@ def _block_scalar_ends(doc: Document) -> set[int]:
             and node.style in ("|", ">")
             and str(node.value).endswith("\n")
         ):
-            ends.add(node.end_mark.index)
+            ends.add(_value_end(doc.text, node))
     return ends
+
+
+def _value_end(text: str, node: ScalarNode) -> int:
+    """The offset after the line break that ends a block scalar's value."""
+    breaks = len(node.value) - len(node.value.rstrip("\n"))
+    position = len(text[: node.end_mark.index].rstrip(" \t\r\n"))  # after the last content
+    while breaks and position < len(text):
+        newline = text.find("\n", position)
+        if newline < 0:
+            break
+        position, breaks = newline + 1, breaks - 1
+    return position
