@@ -78,20 +78,15 @@ def test_a_script_that_goes_with_its_step_is_not_given_a_chomping_indicator() ->
     # in the file, goes to a publish job; the `|-` meant to keep its script's value when jobs are
     # added after it landed inside the removed step, and the job was refused ("two edits
     # overlap").
-    text = """\
-on:
-  release:
-    types: [published]
-jobs:
-  release:
-    runs-on: ubuntu-latest
-    steps:
-      - run: poetry build
-      - name: Publish to PyPI
-        env:
-          POETRY_PYPI_TOKEN_PYPI: ${{ secrets.PYPI_TOKEN }}
-        run: |
-          poetry publish"""
+    head = SCRIPT_THEN_TOKEN.split("      - run: |")[0]
+    text = head + (
+        "      - run: poetry build\n"
+        "      - name: Publish to PyPI\n"
+        "        env:\n"
+        "          POETRY_PYPI_TOKEN_PYPI: ${{ secrets.PYPI_TOKEN }}\n"
+        "        run: |\n"
+        "          poetry publish"
+    )
     result = rewrite_workflow(text, WORKFLOW_PATH, fixed_lookup("example"))
     assert result.status is Status.CHANGED, result.skips
     assert "poetry publish" not in result.text

@@ -27,10 +27,9 @@ from trustpub.rewrite.rules import (
     permissions,
     token_access,
 )
-from trustpub.rewrite.rules.base import StepPlan
+from trustpub.rewrite.rules.base import SplitRefused, StepPlan
 from trustpub.rewrite.rules.lift_condition import liftable
 from trustpub.rewrite.rules.merge_in_place import merge_in_place
-from trustpub.rewrite.rules.publish_jobs import SplitRefused
 from trustpub.rewrite.rules.split import Layout, Splitter
 from trustpub.rewrite.rules.unclaimed import unclaimed_credentials
 from trustpub.rewrite.uploads_found import (

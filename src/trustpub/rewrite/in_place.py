@@ -12,6 +12,7 @@ from trustpub.rewrite.restructure import RestructurePatch
 from trustpub.rewrite.result import Options, ResultBuilder
 from trustpub.rewrite.rules import environment, permissions
 from trustpub.rewrite.rules.base import StepPlan
+from trustpub.rewrite.rules.job_keys import anchor_key
 from trustpub.rewrite.rules.lift_condition import lift
 from trustpub.rewrite.rules.split import Splitter
 from trustpub.rewrite.workflow import Job, Workflow
@@ -94,13 +95,3 @@ class InPlace:
             descriptions.append("added job-level `permissions` with `id-token: write`")
         elif inherited := permissions.workflow_level_id_token(self.workflow):
             self.result.note(job.id, job.line, inherited)
-
-
-def anchor_key(job: Job) -> str | None:
-    """The key new job-level entries go after: `runs-on`, else the key before `steps`."""
-    keys = list(job.data)
-    if "runs-on" in keys:
-        return "runs-on"
-    if "steps" in keys and keys.index("steps") > 0:
-        return keys[keys.index("steps") - 1]
-    return None

@@ -15,8 +15,8 @@ from typing import Any
 from trustpub.rewrite.restructure import RestructurePatch
 from trustpub.rewrite.result import ResultBuilder
 from trustpub.rewrite.rules import permissions
-from trustpub.rewrite.rules.base import HandOff, StepPlan
-from trustpub.rewrite.rules.publish_jobs import SplitRefused
+from trustpub.rewrite.rules.base import HandOff, SplitRefused, StepPlan
+from trustpub.rewrite.rules.job_keys import anchor_key
 from trustpub.rewrite.workflow import Job, Workflow
 
 # How a removal from an `env:` that several uploads read is described (said once).
@@ -111,13 +111,3 @@ def own_permissions(
 def write_all_but_id_token() -> dict[str, str]:
     """`write-all` without `id-token`; `models` has no write level."""
     return {s: "read" if s == "models" else "write" for s in permissions.READ_ALL_SCOPES}
-
-
-def anchor_key(job: Job) -> str | None:
-    """The key new job-level entries go after: `runs-on`, else the key before `steps`."""
-    keys = list(job.data)
-    if "runs-on" in keys:
-        return "runs-on"
-    if "steps" in keys and keys.index("steps") > 0:
-        return keys[keys.index("steps") - 1]
-    return None

@@ -20,12 +20,12 @@ from trustpub.rewrite.render import Commented
 from trustpub.rewrite.restructure import RestructurePatch
 from trustpub.rewrite.result import ResultBuilder
 from trustpub.rewrite.rules import same_index
-from trustpub.rewrite.rules.base import StepPlan
+from trustpub.rewrite.rules.base import SplitRefused, StepPlan
 from trustpub.rewrite.rules.dists import directory_of
 from trustpub.rewrite.rules.followers import PublishTarget, add_need, needs_list
 from trustpub.rewrite.rules.merge_in_place import merge_in_place
 from trustpub.rewrite.rules.new_jobs import NewStep
-from trustpub.rewrite.rules.publish_jobs import PublishJobs, SplitRefused
+from trustpub.rewrite.rules.publish_jobs import PublishJobs
 from trustpub.rewrite.workflow import Job, Step
 
 DOWNLOAD_ACTIONS = artifacts.DOWNLOAD_ACTIONS

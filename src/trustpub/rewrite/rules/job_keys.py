@@ -103,3 +103,13 @@ def _concurrency(carried: CarriedKeys, value: Any, parallel: bool) -> None:
         )
         return
     _carry(carried, "concurrency", value)
+
+
+def anchor_key(job: Job) -> str | None:
+    """The key new job-level entries go after: `runs-on`, else the key before `steps`."""
+    keys = list(job.data)
+    if "runs-on" in keys:
+        return "runs-on"
+    if "steps" in keys and keys.index("steps") > 0:
+        return keys[keys.index("steps") - 1]
+    return None

@@ -16,9 +16,8 @@ from typing import Any
 from trustpub.rewrite import conditions
 from trustpub.rewrite.restructure import RestructurePatch
 from trustpub.rewrite.result import ResultBuilder
-from trustpub.rewrite.rules.base import StepPlan
-from trustpub.rewrite.rules.build_jobs import anchor_key
-from trustpub.rewrite.rules.publish_jobs import SplitRefused
+from trustpub.rewrite.rules.base import SplitRefused, StepPlan
+from trustpub.rewrite.rules.job_keys import anchor_key
 from trustpub.rewrite.workflow import Job
 
 _READ = re.compile(

@@ -31,7 +31,6 @@ from trustpub.rewrite.rules.pypa_pin import (
 from trustpub.rewrite.workflow import Job, Workflow
 
 _INDEX_NAMES = {IndexKind.PYPI: "PyPI", IndexKind.TESTPYPI: "TestPyPI"}
-__all__ = ["PublishJobs", "SplitRefused"]
 
 
 @dataclass
