@@ -71,11 +71,6 @@ def find_workflows(root: Path) -> list[Found]:
     return sorted(found, key=lambda f: f.path)
 
 
-def workflow_paths(root: Path) -> list[Path]:
-    """The paths `find_workflows` finds."""
-    return [found.path for found in find_workflows(root)]
-
-
 ACTION_FILES = ("action.yml", "action.yaml")
 
 

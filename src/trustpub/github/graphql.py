@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from trustpub.github.client import GitHubAccessError
@@ -155,7 +154,3 @@ def _failure(errors: list[dict[str, Any]]) -> GraphQLError:
     ):
         return GraphQLTimeout(f"GitHub refused the query's size: {text}", errors)
     return GraphQLError(f"GitHub answered GraphQL with errors: {text}", errors)
-
-
-def parse_time(value: str) -> float:
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()

@@ -56,13 +56,6 @@ def migrated(
     return repo, result
 
 
-def secrets_for(gh: Github, full_name: str, project: str | None) -> SecretsReport:
-    """Run the engine over the repository's workflows and look the obsolete secrets up."""
-    repo, result = migrated(gh, full_name, project)
-    names = [s.name for s in result.obsolete_secrets]
-    return SecretsReport(full_name, result.obsolete_secrets, tuple(existing_secrets(repo, names)))
-
-
 def _check_one(
     gh: Github, full_name: str, project: str | None
 ) -> tuple[SecretsReport, GitHubAccessError | None]:

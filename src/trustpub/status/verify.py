@@ -11,14 +11,6 @@ from trustpub.status.facts import ReleaseFile
 MISSING = "pypi-attestations is not installed: pip install 'trustpub[verify]'"
 
 
-def verifier_available() -> bool:
-    try:
-        import pypi_attestations  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def verify_file(f: ReleaseFile, offline: bool = False) -> ReleaseFile:
     """The file with `verified` set: every attestation checked against its bundle's publisher
     and the file's name and sha256 (from PyPI's JSON API)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from trustpub.rewrite import artifacts
@@ -50,7 +50,6 @@ class Dists:
     stored: list[Stored]
     matrix: bool
     prefix: str = ""  # several directories: the prefix of all their artifacts' names
-    steps: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def single(self) -> bool:

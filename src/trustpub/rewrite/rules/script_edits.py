@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from trustpub.rewrite.commands import Span, remove_spans
+from trustpub.rewrite.commands import Span
 from trustpub.rewrite.document import Document, Path
 from trustpub.rewrite.edits import Patch, UnsupportedEdit
 from trustpub.rewrite.scalar_source import (
@@ -35,9 +35,6 @@ class ScalarEdits:
         for span, new in sorted(edits, key=lambda e: e[0].start, reverse=True):
             text = text[: span.start] + new + text[span.end :]
         return text
-
-    def without_deletions(self) -> str:
-        return remove_spans(self.value, _merged(self.deletions))
 
 
 class ScriptEdits:
