@@ -65,6 +65,8 @@ ENGINE_CASES = {
     "jobs-not-a-mapping": Case("on: push\njobs: [publish]\n", "`jobs:` must be a mapping"),
     "yaml-bomb": Case(billion_laughs(), "alias"),
     "deep-nesting": Case(deep_nesting(), "nested too deeply"),
+    "recursive-alias": Case(PUBLISH + "x: &loop [publish, *loop]\n", "refers to itself"),
+    "recursive-alias-in-a-mapping": Case(PUBLISH + "x: &m {a: {b: *m}}\n", "refers to itself"),
     "multiple-documents": Case(PUBLISH + "---\n" + PUBLISH, "another document"),
     "unknown-tag": Case(PUBLISH.replace("ubuntu-latest", "!Ref ubuntu-latest"), "!Ref"),
     "list-as-a-key": Case("on: push\njobs:\n  ? [publish]\n  : {runs-on: x}\n", "key"),

@@ -1,4 +1,5 @@
-"""The engine's YAML reading: its faster resolver must read every scalar as ruamel.yaml does."""
+"""The engine's YAML reading: its faster resolver and constructor must read every document as
+ruamel.yaml does (the same values of the same types, and the same errors)."""
 
 from __future__ import annotations
 
@@ -36,8 +37,24 @@ def assert_reads_as_ruamel(text: str) -> None:
         with pytest.raises(WorkflowSyntaxError):
             load_data(text)
         return
-    assert load_data(text) == expected
-    assert load_data(text, rewritten=True) == expected
+    assert_same(load_data(text), expected)
+    assert_same(load_data(text, rewritten=True), expected)
+
+
+def assert_same(found: Any, expected: Any) -> None:
+    """Equal, and of the same types all the way down (`True == 1` and `1.0 == 1` in Python)."""
+    assert type(found) is type(expected), (found, expected)
+    if isinstance(expected, dict):
+        assert len(found) == len(expected)
+        for (key, value), (want_key, want) in zip(found.items(), expected.items(), strict=True):
+            assert_same(key, want_key)
+            assert_same(value, want)
+    elif isinstance(expected, list):
+        assert len(found) == len(expected)
+        for item, want in zip(found, expected, strict=True):
+            assert_same(item, want)
+    elif expected == expected:  # not NaN
+        assert found == expected
 
 
 @pytest.mark.parametrize("scalar", TRICKY_SCALARS)
@@ -80,3 +97,91 @@ def test_the_shared_table_of_implicit_tags_never_changes() -> None:
 def test_duplicate_keys_are_refused_as_ruamel_refuses_them() -> None:
     with pytest.raises(WorkflowSyntaxError, match="duplicate key"):
         load_data("on: push\non: release\n")
+
+
+# Documents the fast constructor leaves to ruamel.yaml's (or reads like it), each a shape it must
+# not get wrong: aliases, merge keys, `=` keys, other tags, keys that collide, deep nesting.
+UNUSUAL_DOCUMENTS = {
+    "alias of a mapping": "base: &b {runs-on: ubuntu-latest}\njobs: {a: *b, c: *b}\n",
+    "alias of a scalar": "x: &v 3.10\ny: *v\n",
+    "merge key": "base: &b {x: 1, y: 2}\nderived:\n  <<: *b\n  y: 3\n",
+    "merge key list": "a: &a {x: 1}\nb: &b {y: 2}\nc: {<<: [*a, *b], z: 3}\n",
+    "double merge key": "a: &a {x: 1}\nc: {<<: *a, <<: *a}\n",
+    "value key": "a: {=: 1}\n",
+    "set": "s: !!set {a, b}\n",
+    "omap": "o: !!omap [a: 1, b: 2]\n",
+    "binary": "b: !!binary aGVsbG8=\n",
+    "timestamps": "d: 2024-01-31\nt: 2024-01-31T12:00:00Z\n",
+    "explicit str": "a: !!str 123\nb: !!int '7'\nc: !!float '1'\n",
+    "explicit map on a scalar": "a: !!map x\n",
+    "custom tag": "a: !Ref thing\n",
+    "bool and int keys collide": "1: a\ntrue: b\n",
+    "float keys": "1.0: a\n1: b\n",
+    "null key": "~: a\nnull: b\n",
+    "duplicate key": "on: push\non: release\n",
+    "nan": "a: .nan\n",
+    "deep flow nesting": "x: " + "[" * 900 + "]" * 900 + "\n",
+    "deep block nesting": "".join(f"{'  ' * i}k{i}:\n" for i in range(600)) + "  " * 600 + "v\n",
+    "empty document": "",
+    "a scalar document": "just text\n",
+    "a sequence document": "- a\n- 1\n",
+}
+
+
+@pytest.mark.parametrize("text", UNUSUAL_DOCUMENTS.values(), ids=UNUSUAL_DOCUMENTS.keys())
+def test_an_unusual_document_reads_as_ruamel_reads_it(text: str) -> None:
+    assert_reads_as_ruamel(text)
+
+
+@pytest.mark.parametrize("text", ["a: &a [1, *a]\n", "a: &m {b: [{c: *m}]}\n", "&r [*r]\n"])
+def test_an_alias_inside_its_own_value_is_refused_not_followed_forever(text: str) -> None:
+    with pytest.raises(WorkflowSyntaxError, match="refers to itself"):
+        load_data(text)
+
+
+def test_an_ordinary_workflow_is_built_without_ruamel_yaml_constructor(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The fast walk must carry the common case: a fall back on every document would be slow."""
+    from trustpub.rewrite import yaml_construct
+
+    fell_back: list[object] = []
+    original = yaml_construct.construct
+
+    def watching(constructor: Any, root: Any, slow: Any) -> Any:
+        return original(constructor, root, lambda node: fell_back.append(node) or slow(node))
+
+    monkeypatch.setattr(document, "construct", watching)
+    fixture = REPO_ROOT / "fixtures" / "rewrite" / "pypi-docs-trusted-publisher-page"
+    text = read_text(fixture / "before.yml")
+    assert load_data(text)["jobs"]
+    assert fell_back == []
+    assert load_data("a: &a {x: 1}\nb: {<<: *a}\n") == {"a": {"x": 1}, "b": {"x": 1}}
+    assert len(fell_back) == 1
+
+
+_LEAVES = st.sampled_from(TRICKY_SCALARS) | st.from_regex(r"\A[-+.0-9a-zA-Z:_ ]{0,8}\Z")
+
+
+def _render(value: Any, depth: int = 0) -> str:
+    pad = "  " * depth
+    if isinstance(value, dict):
+        return "".join(f"{pad}k{i}:\n{_render(v, depth + 1)}" for i, v in enumerate(value.values()))
+    if isinstance(value, list):
+        return "".join(f"{pad}-\n{_render(v, depth + 1)}" for v in value)
+    return f"{pad}{value}\n"
+
+
+_TREES = st.recursive(
+    _LEAVES,
+    lambda inner: (
+        st.lists(inner, min_size=1, max_size=4)
+        | st.dictionaries(st.text("abc", min_size=1, max_size=3), inner, min_size=1, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@given(_TREES)
+def test_generated_block_documents_read_as_ruamel_reads_them(tree: Any) -> None:
+    assert_reads_as_ruamel("root:\n" + _render(tree, 1))

@@ -5,6 +5,7 @@ flow collections nested absurdly deep).
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Callable
@@ -15,6 +16,8 @@ from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.main import CParser  # type: ignore[attr-defined]  # None without the C parser
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
+
+from trustpub.rewrite.yaml_construct import construct, known_tag
 
 MAX_EXPANDED_NODES = 1_000_000
 MAX_FLOW_DEPTH = 1000  # the C parser overflows its stack on flow collections nested ~50,000 deep
@@ -53,6 +56,19 @@ class _CResolver(VersionedResolver):
             _CResolver._table = super().versioned_resolver
         return _CResolver._table
 
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        """The base class's answer without path resolvers (this loader has none), and with one
+        shared `Tag` per implicit tag, so that constructing can tell tags apart by identity."""
+        if self.yaml_path_resolvers:  # pragma: no cover - never registered by trustpub
+            return super().resolve(kind, value, implicit)
+        if kind is ScalarNode:
+            if implicit[0]:
+                for tag, regexp in self.versioned_resolver.get(value[:1], ()):
+                    if regexp.match(value):
+                        return known_tag(tag)
+            return self.DEFAULT_SCALAR_TAG
+        return self.DEFAULT_SEQUENCE_TAG if kind is SequenceNode else self.DEFAULT_MAPPING_TAG
+
 
 if CParser is not None:  # ruamel.yaml.clib is installed (a dependency on CPython)
 
@@ -83,7 +99,9 @@ def compose_and_construct(text: str) -> tuple[Node | None, Callable[[Node], Any]
         return yaml.compose(text), yaml.constructor.construct_document
     loader = _CLoader(text)
     try:
-        return loader.get_single_node(), loader.construct_document
+        return loader.get_single_node(), functools.partial(
+            construct, loader, slow=loader.construct_document
+        )
     finally:
         loader.dispose()
 
@@ -132,18 +150,27 @@ def _small_without_aliases(root: Node) -> bool:
 def _check_expanded_sizes(root: Node) -> None:
     """The size of a node counts every alias reference in full, computed once per node."""
     sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()  # on the way from the root: an alias to one is a loop
     stack: list[tuple[Node, bool]] = [(root, False)]
     while stack:
         node, children_done = stack.pop()
         if id(node) in sizes:
             continue
         children = _children(node)
-        if isinstance(node, MappingNode) and not children_done:
-            _check_keys(node)
         if not children_done:
+            if id(node) in open_nodes:
+                raise WorkflowSyntaxError(
+                    node.start_mark.line + 1,
+                    "a YAML alias refers to itself from inside its own value (a loop); "
+                    "workflows cannot use one",
+                )
+            if isinstance(node, MappingNode):
+                _check_keys(node)
+            open_nodes.add(id(node))
             stack.append((node, True))
             stack.extend((c, False) for c in children if id(c) not in sizes)
             continue
+        open_nodes.discard(id(node))
         size = 1 + sum(sizes[id(c)] for c in children)
         if size > MAX_EXPANDED_NODES:
             raise WorkflowSyntaxError(
