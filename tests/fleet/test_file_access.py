@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from trustpub import checkout as checkout_module
 from trustpub.fleet.local import migrate_checkout
 
 RELEASE = """\
@@ -92,6 +93,13 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[Calls]:
     monkeypatch.setattr(os, "lstat", lstat)
     monkeypatch.setattr(pathlib.Path, "read_text", read_text)
     monkeypatch.setattr(pathlib.Path, "read_bytes", read_bytes)
+    real_workflow_bytes = checkout_module._read_bytes
+
+    def read_workflow_bytes(path: Path) -> bytes:
+        found.read.append(str(path))
+        return real_workflow_bytes(path)
+
+    monkeypatch.setattr(checkout_module, "_read_bytes", read_workflow_bytes)
     yield found
 
 
@@ -141,3 +149,69 @@ def test_only_a_symlinked_file_is_resolved(tmp_path: Path, calls: Calls) -> None
     assert "linked.yml" in str(sorted(run.files))
     lstat_of = {Path(p).name for p in calls.lstat}
     assert not lstat_of & {f"ci{i}.yml" for i in range(1, 6)}  # neither links nor their targets
+
+
+MIGRATED = """\
+on: push
+jobs:
+  pypi:
+    runs-on: ubuntu-latest
+    environment: pypi
+    permissions:
+      id-token: write
+    steps:
+      - uses: pypa/gh-action-pypi-publish@release/v1
+"""
+
+
+def check_fleet(fleet: Path, *args: str) -> int:
+    from typer.testing import CliRunner
+
+    from trustpub.cli import app
+
+    result = CliRunner().invoke(app, ["check", str(fleet), "--jobs", "1", "--quiet", *args])
+    return result.exit_code
+
+
+def test_a_fleet_check_reads_no_remote_that_its_report_does_not_name(
+    tmp_path: Path, calls: Calls
+) -> None:
+    root = checkout(tmp_path / "fleet" / "pkg", release=False)
+    (root / ".github" / "workflows" / "release.yml").write_text(MIGRATED)
+    calls.clear()
+    assert check_fleet(tmp_path / "fleet") == 0
+    assert str(root / ".github" / "workflows" / "release.yml") in calls.read
+    assert str(root / ".git" / "config") not in calls.read
+
+
+def test_a_fleet_check_reads_the_remote_once_for_a_report_that_names_it(
+    tmp_path: Path, calls: Calls
+) -> None:
+    root = checkout(tmp_path / "fleet" / "pkg", release=True)
+    calls.clear()
+    assert check_fleet(tmp_path / "fleet") == 1
+    assert calls.read.count(str(root / ".git" / "config")) == 1
+
+
+def test_config_tables_naming_repositories_read_the_remote_to_match_it(
+    tmp_path: Path, calls: Calls
+) -> None:
+    root = checkout(tmp_path / "fleet" / "pkg", release=False)
+    (root / ".github" / "workflows" / "release.yml").write_text(MIGRATED)
+    config = tmp_path / "trustpub.toml"
+    config.write_text('[repositories."acme/pkg"]\npypi-environment = "release"\n')
+    calls.clear()
+    assert check_fleet(tmp_path / "fleet", "--config", str(config)) == 0
+    assert calls.read.count(str(root / ".git" / "config")) == 1
+
+
+def test_the_project_name_costs_one_lstat_and_no_resolving_above_the_root(
+    tmp_path: Path, calls: Calls
+) -> None:
+    # The symlink rule needs to know only that nothing between the root and pyproject.toml is a
+    # link: the directories above the root are never looked at one by one.
+    root = checkout(tmp_path / "pkg", release=True)
+    calls.clear()
+    run = migrate_checkout(root, remote=False)
+    assert run.result.changed_files
+    assert calls.lstat == [str(root / "pyproject.toml")]

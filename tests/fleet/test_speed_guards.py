@@ -94,6 +94,38 @@ def test_a_worker_keeps_no_workflow_alive_between_repositories(tmp_path: Path) -
     assert sum(isinstance(o, Workflow) for o in gc.get_objects()) <= 1
 
 
+def test_a_worker_sends_an_unchanged_file_with_nothing_to_say_as_its_path(tmp_path: Path) -> None:
+    # Workers send results to the parent process: a fleet's unchanged files are most of its
+    # bytes, and no report shows their text (diffs and columns are of files with findings).
+    import pickle
+
+    from trustpub.fleet.runner import RepositoryJob, process_repository
+    from trustpub.fleet.sources import Target
+    from trustpub.rewrite.result import Options
+
+    other_index = CI.replace(
+        "- run: pytest",
+        "- run: twine upload --repository-url https://pkgs.example.com/simple dist/*\n"
+        "        env: {TWINE_PASSWORD: '${{ secrets.PYPI_TOKEN }}'}",
+    )
+    assert other_index != CI
+    workflows = {"release.yml": TOKEN, "ci.yml": CI, "private.yml": other_index}
+    repo = git_checkout(tmp_path / "acme" / "pkg", workflows, git=False)
+    report = process_repository(Target(repo), RepositoryJob("diff", Options()))
+    sent = pickle.dumps(report)
+    assert CI.encode() not in sent
+    received = pickle.loads(sent)
+    assert received.result.outcome == report.result.outcome
+    before = {f.path: f for f in report.result.files}
+    after = {f.path: f for f in received.result.files}
+    assert list(after) == list(before)
+    ci = after[".github/workflows/ci.yml"]
+    assert (ci.original, ci.text, ci.status.value) == ("", "", "unchanged")
+    for path in (".github/workflows/release.yml", ".github/workflows/private.yml"):
+        assert after[path] == before[path]  # changed, or with something to say: whole
+    assert after[".github/workflows/private.yml"].skips  # an upload to another index
+
+
 @pytest.mark.parametrize(
     "text",
     [

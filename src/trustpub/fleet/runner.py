@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # the process pool is imported only when a run uses one
     from concurrent.futures import Future, ProcessPoolExecutor
 
     from trustpub.fleet.local import CheckoutRun
+    from trustpub.fleet.transport import Packed
     from trustpub.settings.model import Settings
 
 WINDOW_PER_JOB = 4  # tasks in flight per worker: keeps workers busy, memory bounded
@@ -86,6 +87,18 @@ class RepositoryReport:
     @property
     def failed(self) -> bool:
         return self.result.outcome.value == "failed"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Sent between processes compactly: see `transport.py`."""
+        from trustpub.fleet.transport import pack
+
+        return (_unpacked_report, (self.root, pack(self.result), self.github))
+
+
+def _unpacked_report(root: Path, packed: Packed, github: str | None) -> RepositoryReport:
+    from trustpub.fleet.transport import unpack
+
+    return RepositoryReport(root, unpack(packed), github)
 
 
 def default_jobs() -> int:

@@ -21,7 +21,9 @@ def checkout_settings(settings: Settings, root: Path) -> Settings:
     except (OSError, UnicodeDecodeError):
         text = ""  # no pyproject.toml (or an unreadable one: the project name lookup says so)
     own = repository_settings(text, PYPROJECT, settings.command, root)
-    slug = _slug(settings, own.get("github")) or github_repository(root)
+    slug = _slug(settings, own.get("github"))
+    if slug is None and _names_repositories(settings):  # only a table's pattern needs the remote
+        slug = github_repository(root)
     return merged(settings, own, slug, root)
 
 
@@ -31,6 +33,10 @@ def remote_settings(
     """A repository on GitHub's settings (its pyproject.toml read through `read`)."""
     own = repository_settings(read(PYPROJECT) or "", PYPROJECT, settings.command, Path())
     return merged(settings, own, full_name, None)
+
+
+def _names_repositories(settings: Settings) -> bool:
+    return settings.config_file is not None and bool(settings.config_file.repositories)
 
 
 def _slug(settings: Settings, own: str | None) -> str | None:
