@@ -85,3 +85,60 @@ def test_planning_only_reports_what_a_verified_run_reports(before: Path) -> None
     text = read_text(before)
     planned = rewrite_workflow(text, "release.yml", fixed_lookup("demo"), Options(verify=False))
     assert planned == rewrite_workflow(text, "release.yml", fixed_lookup("demo"))
+
+
+TWINE_IN_PLACE = """\
+on:
+  release:
+    types: [published]
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: python -m build
+      - run: twine upload dist/*
+        env:
+          TWINE_USERNAME: __token__
+          TWINE_PASSWORD: ${{ secrets.PYPI_API_TOKEN }}
+"""
+
+
+@pytest.fixture
+def publish_job_plans(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The tool uploads planned for a publish job of their own."""
+    from trustpub.rewrite.rules import run_tools
+
+    planned: list[str] = []
+    original = run_tools.publish_job_variant
+
+    def counting(workflow: object, upload: run_tools.Upload) -> run_tools.Upload:
+        planned.append(upload.tool)
+        return original(workflow, upload)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(run_tools, "publish_job_variant", counting)
+    return planned
+
+
+def test_a_tool_upload_that_stays_in_place_is_not_planned_for_a_publish_job(
+    publish_job_plans: list[str],
+) -> None:
+    result = rewrite_workflow(TWINE_IN_PLACE, "release.yml", fixed_lookup("demo"))
+    assert result.status is Status.CHANGED
+    assert "TWINE_PASSWORD" not in result.text and "id-token: write" in result.text
+    assert publish_job_plans == []
+
+
+def test_a_tool_upload_split_by_index_is_planned_for_its_publish_job_once(
+    publish_job_plans: list[str],
+) -> None:
+    text = TWINE_IN_PLACE.replace(
+        "      - run: twine upload dist/*\n",
+        "      - run: twine upload --repository testpypi dist/*\n"
+        "        env:\n          TWINE_PASSWORD: ${{ secrets.TEST_PYPI_API_TOKEN }}\n"
+        "      - run: twine upload dist/*\n",
+    )
+    result = rewrite_workflow(text, "release.yml", fixed_lookup("demo"))
+    assert result.status is Status.CHANGED
+    assert {p.index for p in result.publishers} == {"pypi", "testpypi"}
+    assert sorted(publish_job_plans) == ["twine", "twine"]

@@ -64,7 +64,13 @@ class StepPlan:
     packages_dir: str = "dist"
     needs_pypa_action: bool = False  # the tool cannot do trusted publishing itself
     notes: tuple[str, ...] = field(default_factory=tuple)
-    hand_off: HandOff | NoHandOff | None = None  # for tools: publishing from a job of its own
+    # For tools: how to publish from a job of its own, planned only when a split asks for it
+    # (most tool uploads stay in place). None: the upload cannot be handed off at all.
+    plan_hand_off: Callable[[], HandOff | NoHandOff] | None = None
+
+    @property
+    def hand_off(self) -> HandOff | NoHandOff | None:
+        return None if self.plan_hand_off is None else self.plan_hand_off()
 
     @property
     def is_pypa_action(self) -> bool:

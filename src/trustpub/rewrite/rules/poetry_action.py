@@ -94,7 +94,7 @@ def plan(workflow: Workflow, job: Job, step: Step) -> StepPlan | None:
         packages_dir="dist",
         needs_pypa_action=True,
         notes=(build.note,),
-        hand_off=hand_off,
+        plan_hand_off=lambda: hand_off,
     )
 
 

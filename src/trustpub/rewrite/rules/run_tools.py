@@ -12,6 +12,7 @@ is read before any step is planned (`WorkflowUploads`).
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from dataclasses import replace
@@ -69,7 +70,10 @@ class WorkflowUploads:
         self.workflow = workflow
         self.scripts: dict[tuple[str, int], Script] = {}
         self.uploads: dict[tuple[str, int], Upload] = {}
-        self.variants: dict[tuple[str, int], Upload] = {}  # handed to a publish job
+        # Each upload as found, before it was planned in its job: a publish job's plan
+        # (`variants`) starts from it, when a split asks for one.
+        self.as_found: dict[tuple[str, int], Upload] = {}
+        self.variants: dict[tuple[str, int], Upload] = {}
         self.hidden: dict[tuple[str, int], StepPlan] = {}
         self.jobs: dict[str, Job] = {}
         self.credentials = CredentialFinder(workflow, self.job_scripts)
@@ -111,7 +115,9 @@ class WorkflowUploads:
             secrets=frozenset(upload.secrets),
             edit=lambda patch: self.editor.edit(upload, patch),
             notes=tuple(upload.notes),
-            hand_off=hand_off(self.variants[key], upload, self.editor),
+            plan_hand_off=functools.cache(
+                lambda: hand_off(self._variant(key), upload, self.editor)
+            ),
         )
 
     def _read_job(self, job: Job) -> None:
@@ -127,7 +133,8 @@ class WorkflowUploads:
             upload = self._upload(script)
             if upload is not None:
                 self.uploads[(job.id, step.index)] = upload
-                self.variants[(job.id, step.index)] = self._variant(upload)
+                self.as_found[(job.id, step.index)] = upload.copy()
+                self._plan_in_job(upload)
             else:
                 hidden = hidden_upload_plan(self.workflow, script)
                 if hidden is not None:
@@ -136,9 +143,9 @@ class WorkflowUploads:
     def _drop_claimed_steps(self) -> None:
         """A step given a credential that an upload of the workflow removes (a `poetry config`
         step before `poetry publish`) is part of that upload, not an upload of its own."""
-        claimed = {
+        claimed = {  # a publish job's plan edits no other step than these do
             path[:-1]
-            for upload in (*self.uploads.values(), *self.variants.values())
+            for upload in self.uploads.values()
             for path in [*upload.edits.by_path, *(e.mapping_path for e in upload.env)]
         }
         for key, plan in list(self.hidden.items()):
@@ -163,21 +170,29 @@ class WorkflowUploads:
             upload.uses_token = True  # it cannot publish any other way
         return upload
 
-    def _variant(self, upload: Upload) -> Upload:
-        """Plan the upload both ways: migrated here (the returned copy: to a publish job)."""
-        variant = publish_job_variant(self.workflow, upload)
+    def _plan_in_job(self, upload: Upload) -> None:
+        """Plan the upload migrated where it is."""
         if upload.tool in HANDOVER_TOOLS:
             hand_over(self.workflow, upload, in_job=True)
         else:
             self.pins.check(upload)
-        for each in (upload, variant):
-            why = each.problem is None and each.edits.check(self.workflow.doc, gone(each))
-            if why:
-                each.refuse(
-                    f"trustpub cannot edit the script exactly: {why}",
-                    "remove the credentials by hand, then run trustpub again",
-                )
-        return variant
+        self._check_edits(upload)
+
+    def _variant(self, key: tuple[str, int]) -> Upload:
+        """The upload planned for a publish job (once, on the first ask)."""
+        if key not in self.variants:
+            variant = publish_job_variant(self.workflow, self.as_found[key])
+            self._check_edits(variant)
+            self.variants[key] = variant
+        return self.variants[key]
+
+    def _check_edits(self, upload: Upload) -> None:
+        why = upload.problem is None and upload.edits.check(self.workflow.doc, gone(upload))
+        if why:
+            upload.refuse(
+                f"trustpub cannot edit the script exactly: {why}",
+                "remove the credentials by hand, then run trustpub again",
+            )
 
     def _check_commands(
         self, upload: Upload, targets: list[IndexTarget], env: dict[str, EnvEntry]

@@ -80,11 +80,20 @@ class Splitter(FanOut):
 
     def layout(self, job: Job, plans: list[StepPlan]) -> Layout:
         layout = self._layout(job, plans)
-        if layout is not Layout.IN_PLACE or not self.splittable(job, plans):
+        if layout is not Layout.IN_PLACE or not self._constrains(job, plans):
             return layout
         # A job whose steps write with its default token keeps its permissions exactly: the
-        # upload moves to a publish job, the only one that gets `id-token: write`.
-        return Layout.SPLIT if self.access(job, plans).constrains else layout
+        # upload moves to a publish job, the only one that gets `id-token: write`. (Whether it
+        # can is asked second: it plans the uploads for a publish job.)
+        if not self.splittable(job, plans):
+            return layout
+        self.access(job, plans)  # the layout relied on the default permissions, if unknown
+        return Layout.SPLIT
+
+    def _constrains(self, job: Job, plans: list[StepPlan]) -> bool:
+        uploads = [p.step.index for p in plans]
+        default = self.options.default_permissions
+        return token_access(self.workflow, job, uploads, default).constrains
 
     def _layout(self, job: Job, plans: list[StepPlan]) -> Layout:
         kinds = [p.target.kind for p in plans]
@@ -120,7 +129,7 @@ class Splitter(FanOut):
     def _tool_layout(self, plans: list[StepPlan]) -> Layout:
         """Two indexes: split. One: tools that publish with trusted publishing keep their upload
         (in place); poetry, hatch and flit hand it to the PyPA action in a publish job."""
-        if any(p.hand_off is None and not p.is_pypa_action for p in plans):
+        if any(p.plan_hand_off is None and not p.is_pypa_action for p in plans):
             return Layout.IN_PLACE
         if len(plans) == 2:
             return Layout.SPLIT
@@ -132,7 +141,7 @@ class Splitter(FanOut):
         (in place); else one PyPA action call publishes them (`same_index.py`), in place in a
         job that only downloads and publishes. The engine refuses what cannot stay in place."""
         kinds = {p.target.kind for p in plans}
-        if any(p.hand_off is None and not p.is_pypa_action for p in plans):
+        if any(p.plan_hand_off is None and not p.is_pypa_action for p in plans):
             return Layout.IN_PLACE
         if len(kinds) == 1 and not any(p.is_pypa_action or p.needs_pypa_action for p in plans):
             return Layout.IN_PLACE
