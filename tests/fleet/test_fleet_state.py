@@ -80,6 +80,20 @@ def test_ctrl_c_exits_4_and_keeps_what_finished(
     assert len(repositories(output)) == len(FLEET) - 1
 
 
+def test_ctrl_c_while_the_output_is_set_up_exits_4(
+    fleet: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The workers have the first repositories by then: those finish, as after any Ctrl-C.
+    from trustpub.fleet import commands
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(commands._FleetDisplay, "__init__", interrupted)
+    code, output = run("diff", str(fleet), "--jobs", "2")
+    assert (code, output.strip()) == (4, "trustpub: interrupted")
+
+
 def test_a_file_changed_between_reading_and_writing_fails_that_repository(
     fleet: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -13,8 +13,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from trustpub.exit_codes import EXIT_OK, EXIT_USAGE
-from trustpub.fleet.runner import RepositoryJob, RepositoryPool, RepositoryReport, default_jobs
+from trustpub.exit_codes import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from trustpub.fleet.pool import RepositoryPool
+from trustpub.fleet.runner import RepositoryJob, RepositoryReport, default_jobs
 from trustpub.fleet.sources import RepoListError, Target, is_fleet, read_repos_file, targets
 from trustpub.fleet.state import StateError, StateFile, last_outcomes, select
 from trustpub.report.output import make_console, report_output
@@ -92,38 +93,63 @@ def _run_batch(request: Request, found: list[Target]) -> int:
 
 
 def _run_fleet(request: Request, found: list[Target]) -> int:
-    from trustpub.fleet.display import ProgressBar  # rich.progress: fleets only
-    from trustpub.fleet.formats import OUTPUTS
-    from trustpub.fleet.tally import Tally
-
-    tally = Tally(request.command)
+    not_run = 0
     if request.state is not None and (request.resume or request.only_failed):
         outcomes = last_outcomes(request.state, request.command)
-        found, tally.not_run = select(found, outcomes, request.only_failed)
-    if not found and not tally.not_run:
+        found, not_run = select(found, outcomes, request.only_failed)
+    if not found and not not_run:
         sys.stderr.write("trustpub: no repositories found\n")
         return EXIT_OK
-    out = make_console(request.color)
-    progress_console = _progress_console(request, out, make_console(request.color, stderr=True))
-    output = OUTPUTS[request.fmt](
-        request.command, out, request.quiet, progress_shown=progress_console is not None
-    )
+    interrupted = False
+    display: _FleetDisplay | None = None
     try:
         with ExitStack() as stack:
             on_finished = _recorder(stack, request.state, request.command)
             pool = stack.enter_context(
                 RepositoryPool(request.job, _jobs(request, len(found)), on_finished)
             )
-            bar = stack.enter_context(ProgressBar(progress_console, request.command, len(found)))
-            output.start()
-            for report in _looked_up(request, pool.run(found)):
-                row = tally.add(report)
-                bar.advance(tally)
-                output.repository(report, row)
+            reports = pool.run(found)  # the workers start now, while the output is set up
+            display = _FleetDisplay(request, len(found), stack)
+            display.tally.not_run = not_run
+            for report in _looked_up(request, reports):
+                display.add(report)
     except KeyboardInterrupt:
-        tally.interrupted = True
-    output.finish(tally, request.state)
-    return tally.exit_code()
+        if display is None:  # before anything could be shown
+            sys.stderr.write("trustpub: interrupted\n")
+            return EXIT_INTERRUPTED
+        interrupted = True
+    assert display is not None
+    return display.finish(interrupted)
+
+
+class _FleetDisplay:
+    """The tally, the progress bar and the output of a fleet run (set up once workers run)."""
+
+    def __init__(self, request: Request, count: int, stack: ExitStack) -> None:
+        from trustpub.fleet.display import ProgressBar  # rich.progress: fleets only
+        from trustpub.fleet.formats import OUTPUTS
+        from trustpub.fleet.tally import Tally
+
+        self.state = request.state
+        self.tally = Tally(request.command)
+        out = make_console(request.color)
+        err = make_console(request.color, stderr=True)
+        progress_console = _progress_console(request, out, err)
+        self.output = OUTPUTS[request.fmt](
+            request.command, out, request.quiet, progress_shown=progress_console is not None
+        )
+        self.bar = stack.enter_context(ProgressBar(progress_console, request.command, count))
+        self.output.start()
+
+    def add(self, report: RepositoryReport) -> None:
+        row = self.tally.add(report)
+        self.bar.advance(self.tally)
+        self.output.repository(report, row)
+
+    def finish(self, interrupted: bool) -> int:
+        self.tally.interrupted |= interrupted
+        self.output.finish(self.tally, self.state)
+        return self.tally.exit_code()
 
 
 def _looked_up(request: Request, reports: Iterable[RepositoryReport]) -> Iterator[RepositoryReport]:
