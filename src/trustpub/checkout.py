@@ -37,8 +37,10 @@ class Found:
     linked: bool | None
 
 
-def is_checkout(path: Path) -> bool:
-    return (path / ".git").exists() or (path / ".github" / "workflows").is_dir()
+def is_checkout(path: str | Path) -> bool:
+    return os.path.exists(os.path.join(path, ".git")) or os.path.isdir(
+        os.path.join(path, ".github", "workflows")
+    )
 
 
 def find_workflows(root: Path) -> list[Found]:

@@ -185,3 +185,20 @@ _TREES = st.recursive(
 @given(_TREES)
 def test_generated_block_documents_read_as_ruamel_reads_them(tree: Any) -> None:
     assert_reads_as_ruamel("root:\n" + _render(tree, 1))
+
+
+@pytest.mark.parametrize(
+    ("text", "aliased"),
+    [
+        ("on: push\njobs: {a: {runs-on: x}}\n", False),
+        ("on: push\nx: &unused {a: 1}\n", False),  # an anchor nothing refers to shares nothing
+        ("x: &a {a: 1}\ny: *a\n", True),
+        ("x: &s text\ny: *s\n", True),
+    ],
+)
+def test_a_document_knows_whether_aliases_share_a_node(text: str, aliased: bool) -> None:
+    from trustpub.rewrite.document import Document
+
+    doc = Document.parse(text)
+    assert doc.aliased is aliased
+    assert bool(doc.shared_nodes) is aliased

@@ -52,7 +52,7 @@ def targets(paths: Iterable[Path], listed: Iterable[str] = ()) -> list[Target]:
     for root, only in files.items():
         if root not in whole:
             whole[root] = Target(root, tuple(sorted(set(only))))
-    return [whole[root] for root in sorted(whole)]
+    return [whole[root] for root in sorted(whole, key=lambda root: root.parts)]  # Path's order
 
 
 def is_fleet(paths: Iterable[Path]) -> bool:
@@ -70,22 +70,22 @@ def repository_root(path: Path) -> Path:
 
 def checkouts_below(directory: Path) -> Iterator[Path]:
     """Checkouts under `directory`, without following symlinked directories."""
-    stack = [directory]
+    stack = [str(directory)]  # paths as text: a fleet has thousands, and pathlib is slow
     while stack:
         current = stack.pop()
         try:
             with os.scandir(current) as entries:
-                children = sorted(
-                    Path(entry.path)
+                children = sorted(  # siblings: by name, as Path sorts them
+                    entry.path
                     for entry in entries
                     if entry.name not in SKIPPED_DIRECTORIES and entry.is_dir(follow_symlinks=False)
                 )
         except OSError:
             continue  # an unreadable directory holds no checkout we could read
-        below: list[Path] = []
+        below: list[str] = []
         for child in children:
             if is_checkout(child):
-                yield child
+                yield Path(child)
             else:
                 below.append(child)
         stack.extend(reversed(below))

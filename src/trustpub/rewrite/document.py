@@ -50,13 +50,14 @@ def load_data(text: str, *, rewritten: bool = False) -> Any:
     return _parse(text, checked=rewritten)[1]
 
 
-def _parse(text: str, checked: bool = False) -> tuple[Node | None, Any]:
+def _parse(text: str, checked: bool = False) -> tuple[Node | None, Any, bool]:
+    """The node tree, the data, and whether a node is referenced twice (an alias; True when
+    `checked`, as the walk that finds out is not made then)."""
     try:
         node, construct = compose_and_construct(text)
         if node is None:
-            return None, None
-        if not checked:
-            check_expansion(node)
+            return None, None, False
+        aliased = check_expansion(node) if not checked else True
         data = construct(node)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -71,7 +72,7 @@ def _parse(text: str, checked: bool = False) -> tuple[Node | None, Any]:
         raise WorkflowSyntaxError(1, "the text holds characters that are not valid UTF-8") from None
     except RecursionError:
         raise WorkflowSyntaxError(1, "the document is nested too deeply") from None
-    return node, data
+    return node, data, aliased
 
 
 def _indented_with_tab(text: str, line: int) -> bool:
@@ -100,6 +101,7 @@ class Document:
     root: Node | None
     data: Any
     _line_starts: list[int] = field(default_factory=list, repr=False)
+    aliased: bool = True  # a node is referenced twice (anchors and aliases): False only if known
     # What rules work out from this (never changing) document, so that each is worked out once.
     derived: dict[Hashable, Any] = field(default_factory=dict, repr=False)
 
@@ -110,9 +112,9 @@ class Document:
         if "\0" in text:
             raise WorkflowSyntaxError(text[: text.index("\0")].count("\n") + 1, "NUL byte in file")
         check_flow_depth(text)
-        root, data = _parse(text)
+        root, data, aliased = _parse(text)
         starts = [0] + [m.end() for m in re.finditer("\n", text)]
-        return cls(text, bom, root, data, starts)
+        return cls(text, bom, root, data, starts, aliased=aliased)
 
     # -- lines ---------------------------------------------------------------------------------
 
@@ -205,6 +207,8 @@ class Document:
     @cached_property
     def shared_nodes(self) -> frozenset[int]:
         """ids of nodes that appear more than once (anchors with aliases)."""
+        if not self.aliased:
+            return frozenset()
         counts: Counter[int] = Counter()
         for node in _walk(self.root):
             counts[id(node)] += 1

@@ -39,7 +39,7 @@ class Patch:
         return apply_edits(self.doc, self.edits)
 
     def expected_data(self) -> Any:
-        data = copy.deepcopy(self.doc.data)
+        data = copy.deepcopy(self.doc.data) if self.doc.aliased else _copy_tree(self.doc.data)
         for op in self.data_ops:
             op(data)
         return settle_slots(data)
@@ -258,3 +258,15 @@ class Patch:
 
 def is_block_mapping(node: Node | None) -> bool:
     return isinstance(node, MappingNode) and not node.flow_style
+
+
+def _copy_tree(data: Any) -> Any:
+    """A copy of data that shares no mapping or list (`copy.deepcopy`, which also keeps shared
+    objects shared, is needed only where aliases made some: `Document.aliased`)."""
+    if isinstance(data, dict):
+        return {key: _copy_tree(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_copy_tree(item) for item in data]
+    if data is None or isinstance(data, (str, int, float)):  # immutable (bool is an int)
+        return data
+    return copy.deepcopy(data)  # a date, a `!!set`...

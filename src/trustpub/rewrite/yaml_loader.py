@@ -118,24 +118,26 @@ def check_flow_depth(text: str) -> None:
             raise WorkflowSyntaxError(line, "the document is nested too deeply")
 
 
-def check_expansion(root: Node) -> None:
+def check_expansion(root: Node) -> bool:
     """Refuse documents whose aliases expand to a huge tree (billion laughs), or that use a list
-    or mapping as a key, before any other walk."""
-    if not _small_without_aliases(root):
+    or mapping as a key, before any other walk. True when a node is referenced more than once
+    (an alias): only then can two places of the data be one object."""
+    aliased, count = _walk_keys(root)
+    if aliased or count > MAX_EXPANDED_NODES:
         _check_expanded_sizes(root)
+    return aliased
 
 
-def _small_without_aliases(root: Node) -> bool:
-    """Check the keys; True when no node is referenced twice and the nodes are few enough.
-
-    The common case, in one cheap pass; otherwise `_check_expanded_sizes` says where it is too big.
-    """
+def _walk_keys(root: Node) -> tuple[bool, int]:
+    """Check the keys; whether a node is referenced twice (the walk stops there), and how many
+    nodes were seen. The common case, in one cheap pass; otherwise `_check_expanded_sizes` says
+    where it is too big."""
     seen: set[int] = set()
     stack: list[Node] = [root]
     while stack:
         node = stack.pop()
         if id(node) in seen:
-            return False
+            return True, len(seen)
         seen.add(id(node))
         if isinstance(node, MappingNode):
             _check_keys(node)
@@ -144,7 +146,7 @@ def _small_without_aliases(root: Node) -> bool:
                 stack.append(value)
         elif isinstance(node, SequenceNode):
             stack.extend(node.value)
-    return len(seen) <= MAX_EXPANDED_NODES
+    return False, len(seen)
 
 
 def _check_expanded_sizes(root: Node) -> None:
