@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import dataclasses
 import itertools
 import re
 from pathlib import Path
@@ -1054,3 +1055,13 @@ def test_corpus_scripts(capsys: pytest.CaptureFixture[str]) -> None:
     assert len(unreadable) <= 2, unreadable
     assert present
     assert {tool for tool in present if found[tool] == 0} == set()
+
+
+def test_a_script_is_scanned_once_per_process_and_shell() -> None:
+    # Fleets repeat scripts from repository to repository; the scan is pure and immutable.
+    text = "python -m twine upload -u __token__ -p $TOKEN dist/*\n"
+    first = scan_script(text)
+    assert first.uploads and first is scan_script(text)
+    assert scan_script(text, "cmd") is not first  # another shell reads it another way
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        first.uploads = ()  # type: ignore[misc]

@@ -14,6 +14,7 @@ It does not evaluate the shell: text the shell builds or runs indirectly (heredo
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 
 from trustpub.rewrite.shell.lexer import Lexer
@@ -61,6 +62,10 @@ def _dialect(shell: str | None) -> str | None:
     return "bash"
 
 
+# A fleet's workflows repeat scripts (`python -m build`, `twine upload dist/*`) from repository to
+# repository: each distinct one is scanned once per process. The scan is a function of the text
+# and the shell alone, and what it returns is immutable.
+@functools.lru_cache(maxsize=1024)
 def scan_script(script: str, shell: str | None = None) -> ScriptScan:
     """Scan the value of a `run:` scalar run by `shell` (the step's `shell:`, None for default)."""
     dialect = _dialect(shell)
