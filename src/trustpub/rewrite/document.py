@@ -256,23 +256,36 @@ def _detect_style(doc: Document) -> Style:
     indents: Counter[int] = Counter()
     offsets: Counter[int] = Counter()
     gaps: Counter[int] = Counter()
+    starts = doc._line_starts
+
+    def line_of(index: int) -> int:
+        return bisect.bisect_right(starts, index) - 1
+
     for node in _walk(doc.root):
         if not isinstance(node, MappingNode) or node.flow_style:
             continue
         for key, value in node.value:
-            key_col = doc.column_of(key.start_mark.index)
-            if isinstance(value, MappingNode) and not value.flow_style and value.value:
-                first_key = value.value[0][0]
-                if doc.line_of(first_key.start_mark.index) > doc.line_of(key.start_mark.index):
-                    indents[doc.column_of(first_key.start_mark.index) - key_col] += 1
-            elif isinstance(value, SequenceNode) and not value.flow_style and value.value:
-                dash = value.start_mark.index
-                if doc.line_of(dash) > doc.line_of(key.start_mark.index):
-                    offsets[doc.column_of(dash) - key_col] += 1
-                    item = value.value[0]
-                    gap = item.start_mark.index - dash - 1
-                    if doc.line_of(item.start_mark.index) == doc.line_of(dash) and gap > 0:
-                        gaps[gap] += 1
+            if not value.value or not isinstance(value, (MappingNode, SequenceNode)):
+                continue
+            if value.flow_style:
+                continue
+            key_at = key.start_mark.index
+            key_line = line_of(key_at)
+            key_col = key_at - starts[key_line]
+            if isinstance(value, MappingNode):
+                first = value.value[0][0].start_mark.index
+                first_line = line_of(first)
+                if first_line > key_line:
+                    indents[first - starts[first_line] - key_col] += 1
+                continue
+            dash = value.start_mark.index
+            dash_line = line_of(dash)
+            if dash_line > key_line:
+                offsets[dash - starts[dash_line] - key_col] += 1
+                item = value.value[0].start_mark.index
+                gap = item - dash - 1
+                if line_of(item) == dash_line and gap > 0:
+                    gaps[gap] += 1
     indent = _most_common(indents, 2, positive=True)
     return Style(
         indent=indent, seq_offset=_most_common(offsets, indent), seq_gap=_most_common(gaps, 1)

@@ -32,6 +32,7 @@ _NAMES: dict[int, str] = {
     id(BaseResolver.DEFAULT_MAPPING_TAG): _MAP,
 }
 _TAGS: dict[str, Tag] = {}
+_PLAIN_STR = BaseResolver.DEFAULT_SCALAR_TAG  # the resolver's tag for a string
 
 
 def known_tag(name: str) -> Tag:
@@ -83,14 +84,18 @@ class _Walk:
     def _mapping(self, node: Node) -> dict[Any, Any]:
         found: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            if type(key_node) is not ScalarNode:
+            if key_node.ctag is _PLAIN_STR and type(key_node) is ScalarNode:
+                key = key_node.value  # most keys: a string with no tag, not `<<` or `=`
+            elif type(key_node) is not ScalarNode or _tag(key_node) in _MERGE_OR_VALUE:
                 raise _Unusual
-            if _tag(key_node) in _MERGE_OR_VALUE:
-                raise _Unusual
-            key = self.build(key_node)
+            else:
+                key = self.build(key_node)
             if key in found:
                 raise _Unusual  # a duplicate key: ruamel.yaml refuses it and says where
-            found[key] = self.build(value_node)
+            if value_node.ctag is _PLAIN_STR and type(value_node) is ScalarNode:
+                found[key] = value_node.value
+            else:
+                found[key] = self.build(value_node)
         return found
 
 
