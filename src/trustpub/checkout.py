@@ -134,16 +134,11 @@ def read_workflow(root: Path, path: Path, linked: bool | None = None) -> Workflo
 
 
 def _read_bytes(path: Path) -> bytes:
-    """The file's bytes, read without a buffered file object (half the cost of `read_bytes`,
-    which a fleet pays for every workflow file)."""
-    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-    try:
-        chunks = []
-        while chunk := os.read(descriptor, 1 << 16):
-            chunks.append(chunk)
-    finally:
-        os.close(descriptor)
-    return b"".join(chunks)
+    """The file's bytes, read without a buffered file object (a third less than `read_bytes`,
+    which a fleet pays for every workflow file) into a buffer of the file's size (reading into
+    a large buffer that is then shrunk leaves a worker's memory fragmented)."""
+    with open(path, "rb", buffering=0) as file:
+        return file.readall()
 
 
 def write_atomically(file: WorkflowFile, text: str) -> None:

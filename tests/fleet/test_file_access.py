@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fleet_checkouts import MIGRATED
 
 from trustpub import checkout as checkout_module
 from trustpub.fleet.local import migrate_checkout
@@ -149,19 +150,6 @@ def test_only_a_symlinked_file_is_resolved(tmp_path: Path, calls: Calls) -> None
     assert "linked.yml" in str(sorted(run.files))
     lstat_of = {Path(p).name for p in calls.lstat}
     assert not lstat_of & {f"ci{i}.yml" for i in range(1, 6)}  # neither links nor their targets
-
-
-MIGRATED = """\
-on: push
-jobs:
-  pypi:
-    runs-on: ubuntu-latest
-    environment: pypi
-    permissions:
-      id-token: write
-    steps:
-      - uses: pypa/gh-action-pypi-publish@release/v1
-"""
 
 
 def check_fleet(fleet: Path, *args: str) -> int:

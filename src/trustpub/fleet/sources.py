@@ -21,7 +21,7 @@ class RepoListError(Exception):
     """A repos file that cannot be read: a usage error, not a repository's failure."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a fleet holds thousands
 class Target:
     """One repository to run: a checkout, or only some of its workflow files."""
 

@@ -15,7 +15,7 @@ from trustpub.repository import Outcome
 OUTCOME_ORDER = tuple(outcome.value for outcome in Outcome)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     """One line of the summary table (only repositories with something to say get one)."""
 

@@ -15,7 +15,7 @@ from trustpub.publishers import PREFILTER_WORDS, TOKEN_LIKE_SECRET
 _TOKEN_LIKE_SECRET = re.compile(r"secrets\W{0,2}\w*(?:" + TOKEN_LIKE_SECRET.pattern + ")")
 
 
-@functools.lru_cache(maxsize=256)  # a checkout's files are asked about twice (repository, engine)
+@functools.lru_cache(maxsize=32)  # a checkout's files are asked about twice (repository, engine)
 def may_publish(text: str) -> bool:
     """False means the text cannot contain an upload trustpub handles."""
     lowered = text.lower()  # then plain `in`: many times faster than a case-insensitive regex
