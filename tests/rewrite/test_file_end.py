@@ -91,3 +91,21 @@ def test_a_script_that_goes_with_its_step_is_not_given_a_chomping_indicator() ->
     assert result.status is Status.CHANGED, result.skips
     assert "poetry publish" not in result.text
     assert not result.text.endswith("\n")
+
+
+def test_a_script_left_last_by_a_one_line_env_keeps_its_line_break() -> None:
+    # Found by the long property profile: an in-place upload whose `env:` (a flow mapping on
+    # one line) ends the file without a final newline. The script then ends the file; its
+    # value ends with a line break, so the file does too.
+    text = (
+        "on: push\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: pip install maturin\n"
+        "      - run: |\n          maturin upload\n"
+        "        env: {MATURIN_USERNAME: __token__, "
+        'MATURIN_PASSWORD: "${{ secrets.PYPI_API_TOKEN }}"}'
+    )
+    result = rewrite_workflow(text, WORKFLOW_PATH, fixed_lookup("example"))
+    assert result.failure is None, result.failure
+    assert result.status is Status.CHANGED
+    assert result.text.endswith("      - run: |\n          maturin upload\n")
+    assert load_data(result.text)["jobs"]["release"]["steps"][-1] == {"run": "maturin upload\n"}
