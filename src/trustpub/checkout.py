@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -153,6 +152,8 @@ def write_atomically(file: WorkflowFile, text: str) -> None:
         )
     target = file.path.resolve()
     mode = stat.S_IMODE(target.stat().st_mode)
+    import tempfile  # only `apply` writes: reading commands do not load it
+
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
