@@ -202,3 +202,18 @@ def test_a_document_knows_whether_aliases_share_a_node(text: str, aliased: bool)
     doc = Document.parse(text)
     assert doc.aliased is aliased
     assert bool(doc.shared_nodes) is aliased
+
+
+def test_documents_read_in_threads_at_once_read_as_ruamel_reads_them() -> None:
+    # The bot reads repositories in threads: the shared tags must never be mixed up.
+    from concurrent.futures import ThreadPoolExecutor
+
+    values = [s for s in TRICKY_SCALARS if s not in ("=", "<<")]  # keys only
+    texts = [
+        "".join(f"k{i}: {s}\n" for i, s in enumerate(values[n:] + values[:n]))
+        for n in range(len(values))
+    ]
+    with ThreadPoolExecutor(8) as pool:
+        found = list(pool.map(load_data, texts * 4))
+    for text, data in zip(texts * 4, found, strict=True):
+        assert_same(data, stock(text))

@@ -36,10 +36,13 @@ _PLAIN_STR = BaseResolver.DEFAULT_SCALAR_TAG  # the resolver's tag for a string
 
 
 def known_tag(name: str) -> Tag:
-    """One shared `Tag` per implicit tag the resolver gives (tags are never changed once made)."""
+    """One shared `Tag` per implicit tag the resolver gives (tags are never changed once made).
+
+    Each is kept for good, so its `id` is never another object's; two threads that make one at
+    once both get the one kept."""
     tag = _TAGS.get(name)
     if tag is None:
-        tag = _TAGS[name] = Tag(suffix=name)
+        tag = _TAGS.setdefault(name, Tag(suffix=name))
         _NAMES[id(tag)] = name
     return tag
 
