@@ -128,9 +128,10 @@ def test_the_remote_is_read_when_the_report_names_the_repository(
     assert run.result.changed_files  # publishers to register: the links need OWNER/REPO
     assert run.github == "acme/pkg"
     assert calls.read.count(str(root / ".git" / "config")) == 1
-    # pyproject.toml (the project's name) is resolved, to stay inside the repository; no
-    # workflow file is
+    # pyproject.toml (the project's name) is checked for links on its way, to stay inside the
+    # repository: one `lstat`, no resolving of the directories above the root; no workflow file
     assert not [p for p in calls.lstat if p.endswith(".yml")]
+    assert calls.lstat == [str(root / "pyproject.toml")]
 
 
 def test_a_format_that_always_shows_the_remote_reads_it(tmp_path: Path, calls: Calls) -> None:
@@ -191,15 +192,3 @@ def test_config_tables_naming_repositories_read_the_remote_to_match_it(
     calls.clear()
     assert check_fleet(tmp_path / "fleet", "--config", str(config)) == 0
     assert calls.read.count(str(root / ".git" / "config")) == 1
-
-
-def test_the_project_name_costs_one_lstat_and_no_resolving_above_the_root(
-    tmp_path: Path, calls: Calls
-) -> None:
-    # The symlink rule needs to know only that nothing between the root and pyproject.toml is a
-    # link: the directories above the root are never looked at one by one.
-    root = checkout(tmp_path / "pkg", release=True)
-    calls.clear()
-    run = migrate_checkout(root, remote=False)
-    assert run.result.changed_files
-    assert calls.lstat == [str(root / "pyproject.toml")]

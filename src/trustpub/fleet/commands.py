@@ -109,8 +109,7 @@ def _run_fleet(request: Request, found: list[Target]) -> int:
                 RepositoryPool(request.job, _jobs(request, len(found)), on_finished)
             )
             reports = pool.run(found)  # the workers start now, while the output is set up
-            display = _FleetDisplay(request, len(found), stack)
-            display.tally.not_run = not_run
+            display = _FleetDisplay(request, len(found), not_run, stack)
             for report in _looked_up(request, reports):
                 display.add(report)
     except KeyboardInterrupt:
@@ -125,13 +124,13 @@ def _run_fleet(request: Request, found: list[Target]) -> int:
 class _FleetDisplay:
     """The tally, the progress bar and the output of a fleet run (set up once workers run)."""
 
-    def __init__(self, request: Request, count: int, stack: ExitStack) -> None:
+    def __init__(self, request: Request, count: int, not_run: int, stack: ExitStack) -> None:
         from trustpub.fleet.display import ProgressBar  # rich.progress: fleets only
         from trustpub.fleet.formats import OUTPUTS
         from trustpub.fleet.tally import Tally
 
         self.state = request.state
-        self.tally = Tally(request.command)
+        self.tally = Tally(request.command, not_run=not_run)
         out = make_console(request.color)
         err = make_console(request.color, stderr=True)
         progress_console = _progress_console(request, out, err)

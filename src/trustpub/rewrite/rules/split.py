@@ -80,20 +80,16 @@ class Splitter(FanOut):
 
     def layout(self, job: Job, plans: list[StepPlan]) -> Layout:
         layout = self._layout(job, plans)
-        if layout is not Layout.IN_PLACE or not self._constrains(job, plans):
+        if layout is not Layout.IN_PLACE:
             return layout
         # A job whose steps write with its default token keeps its permissions exactly: the
         # upload moves to a publish job, the only one that gets `id-token: write`. (Whether it
         # can is asked second: it plans the uploads for a publish job.)
-        if not self.splittable(job, plans):
+        found = self._token_access(job, plans)
+        if not found.constrains or not self.splittable(job, plans):
             return layout
-        self.access(job, plans)  # the layout relied on the default permissions, if unknown
+        self._relied_on(found)
         return Layout.SPLIT
-
-    def _constrains(self, job: Job, plans: list[StepPlan]) -> bool:
-        uploads = [p.step.index for p in plans]
-        default = self.options.default_permissions
-        return token_access(self.workflow, job, uploads, default).constrains
 
     def _layout(self, job: Job, plans: list[StepPlan]) -> Layout:
         kinds = [p.target.kind for p in plans]
@@ -120,11 +116,18 @@ class Splitter(FanOut):
         )
 
     def access(self, job: Job, plans: list[StepPlan]) -> TokenAccess:
-        uploads = [p.step.index for p in plans]
-        found = token_access(self.workflow, job, uploads, self.options.default_permissions)
-        if found.constrains and self.options.default_permissions is None:
-            self.assumed_defaults = True  # the repository's defaults would tell for sure
+        found = self._token_access(job, plans)
+        self._relied_on(found)
         return found
+
+    def _token_access(self, job: Job, plans: list[StepPlan]) -> TokenAccess:
+        uploads = [p.step.index for p in plans]
+        return token_access(self.workflow, job, uploads, self.options.default_permissions)
+
+    def _relied_on(self, found: TokenAccess) -> None:
+        """A layout that depends on `found`: with unknown defaults, they would tell for sure."""
+        if found.constrains and self.options.default_permissions is None:
+            self.assumed_defaults = True
 
     def _tool_layout(self, plans: list[StepPlan]) -> Layout:
         """Two indexes: split. One: tools that publish with trusted publishing keep their upload
